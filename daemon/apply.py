@@ -1,0 +1,139 @@
+"""Carry out a Plan inside the caller's transaction: rows, events, outbox.
+
+Nothing here commits; the pipeline wraps one message (or a batch, with a
+savepoint per message) in a transaction, so a ticket, its history and its
+notices are stored together or not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from daemon import repository
+from daemon.config import Config
+from daemon.models import Attachment, Message, Ticket
+from daemon.notify import Notifier, message_context
+from daemon.plan import NoticeSpec, Plan
+from parsers.addresses import domain_of
+from parsers.message import ParsedMessage
+from parsers.subject import clean_subject
+
+log = logging.getLogger("ticketd.apply")
+
+
+class Applier:
+    def __init__(self, config: Config, notifier: Notifier):
+        self.config = config
+        self.notifier = notifier
+
+    def apply(self, plan: Plan, msg: ParsedMessage, spool_id: int | None,
+              requester: str) -> int | None:
+        if plan.action == "ignore":
+            return None
+        if plan.action == "create":
+            ticket = self._create(plan, msg, requester)
+        else:
+            ticket = Ticket.get_by_id(plan.ticket_id)
+        stored = self._store_message(ticket, plan, msg, spool_id, requester)
+        for name, addr in plan.participants:
+            if repository.add_participant(ticket.id, addr, name):
+                repository.record(ticket.id, requester, "participant added", None, addr)
+        if plan.kind == "bounce":
+            repository.record(ticket.id, "ticketd", "bounce", None, msg.robot.reason)
+        if plan.new_status and plan.new_status != ticket.status:
+            repository.record(ticket.id, requester, "status", ticket.status, plan.new_status)
+            ticket.status = plan.new_status
+        repository.touch(ticket)
+        ticket.save()
+        for spec in plan.notices:
+            self._notify(ticket, spec, msg, stored, requester)
+        return ticket.id
+
+    def _create(self, plan: Plan, msg: ParsedMessage, requester: str) -> Ticket:
+        route = plan.route
+        subject = clean_subject(msg.subject, self.config.tickets.tag_prefix) or "(no subject)"
+        ticket = Ticket.create(
+            subject=subject[:1000], status="closed" if plan.kind == "spam" else "new",
+            queue=route.queue, requester=requester, requester_name=msg.from_name[:200],
+            priority=route.priority, tags=list(route.tags) + (["spam"] if plan.kind == "spam"
+                                                              else []),
+            root_message_id=msg.message_id, merged_from=plan.follows_closed,
+        )
+        repository.record(ticket.id, requester, "created", None, plan.outcome)
+        repository.record(ticket.id, "ticketd", "queue", None,
+                          f"{route.queue} ({route.queue_reason})")
+        for hit in route.hits:
+            repository.record(ticket.id, "ticketd", "rule", None,
+                              f"{hit.rule}: {'; '.join(hit.reasons)}")
+        if plan.follows_closed:
+            repository.record(ticket.id, requester, "follows", None,
+                              f"closed ticket #{plan.follows_closed}")
+        if plan.kind != "spam":
+            self._assign_new(ticket, route.assignee)
+        return ticket
+
+    def _assign_new(self, ticket: Ticket, rule_assignee: str | None) -> None:
+        queue = self.config.queue(ticket.queue)
+        if rule_assignee:
+            ticket.assignee, how = rule_assignee, "rule"
+        elif queue and queue.members and queue.assign != "manual":
+            members = [m.lower() for m in queue.members]
+            ticket.assignee, how = pick_assignee(queue.name, queue.assign, members), queue.assign
+        else:
+            return
+        repository.record(ticket.id, f"ticketd ({how})", "assignee", None, ticket.assignee)
+
+    def _store_message(self, ticket, plan, msg, spool_id, requester) -> Message:
+        stored = Message.create(
+            ticket=ticket.id, spool=spool_id, direction="in", kind=plan.kind,
+            from_addr=requester, to_addrs=[a for _, a in msg.to],
+            cc_addrs=[a for _, a in msg.cc], subject=msg.subject, text=msg.text,
+            visible_text=msg.visible_text, html=msg.html, message_id=msg.message_id,
+            thread_rung=None if plan.action == "create" else plan.outcome, sent_at=msg.date,
+        )
+        for att in msg.attachments:
+            repository.store_blob(att.sha256, att.data)
+            Attachment.create(message=stored.id, filename=att.filename,
+                              content_type=att.content_type, size=att.size, sha256=att.sha256,
+                              content_id=att.content_id, inline=att.inline)
+        if plan.action == "append":
+            repository.record(ticket.id, requester, plan.kind if plan.kind != "customer"
+                              else "reply", None, plan.outcome)
+        return stored
+
+    def _notify(self, ticket, spec: NoticeSpec, msg, stored: Message, requester: str) -> None:
+        if spec.to == "requester":
+            to = [ticket.requester]
+        else:
+            to = self.staff_recipients(ticket)
+        if spec.rate_limited and self._over_ack_limit(ticket.requester):
+            repository.record(ticket.id, "ticketd", "not notified", None,
+                              f"{spec.template} to {ticket.requester}: rate limit")
+            return
+        context = message_context(requester, msg.from_name, msg.subject, msg.text,
+                                  msg.visible_text)
+        self.notifier.notice(ticket, spec.template, to, message=context,
+                             in_reply_to=msg.message_id, auto_submitted=spec.auto_submitted,
+                             rate_key=ticket.requester if spec.rate_limited else None)
+
+    def staff_recipients(self, ticket: Ticket) -> list[str]:
+        if ticket.assignee:
+            return [ticket.assignee]
+        queue = self.config.queue(ticket.queue)
+        return [m.lower() for m in queue.members] if queue else []
+
+    def _over_ack_limit(self, sender: str) -> bool:
+        since = repository.one_hour_ago()
+        t = self.config.tickets
+        if repository.acks_since(sender, since) >= t.ack_limit_per_hour:
+            return True
+        return bool(t.ack_domain_limit_per_hour) and repository.acks_to_domain_since(
+            domain_of(sender), since) >= t.ack_domain_limit_per_hour
+
+
+def pick_assignee(queue: str, strategy: str, members: list[str]) -> str:
+    if strategy == "round_robin":
+        return repository.next_round_robin(queue, members)
+    counts = repository.open_counts(members)
+    return min(members, key=lambda m: (counts[m], members.index(m)))
+

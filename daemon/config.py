@@ -1,0 +1,399 @@
+"""config.toml -> frozen dataclasses, declared once.
+
+Each option is a dataclass field with its type, default and help; the loader
+walks that schema, so validation and error messages cannot drift from it.
+Every error carries the key path ("queues[1].assign") and a plain sentence.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from parsers.addresses import parse_address
+
+STATUSES = ("new", "open", "pending", "resolved", "closed")
+PRIORITIES = ("low", "normal", "high", "urgent")
+ASSIGN_STRATEGIES = ("manual", "round_robin", "least_open")
+RULE_FIELDS = ("subject", "body", "text", "from", "to")
+
+
+class ConfigError(Exception):
+    """All problems found in one config file, each as 'path: sentence'."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def opt(default=dataclasses.MISSING, help: str = "", **kw):
+    """A schema field: default plus the help text shown in docs and errors."""
+    if isinstance(default, (list, dict)):
+        value = default
+        return field(default_factory=lambda: type(value)(value), metadata={"help": help}, **kw)
+    return field(default=default, metadata={"help": help}, **kw)
+
+
+@dataclass(frozen=True)
+class DaemonConfig:
+    database: str = opt("sqlite:///ticketd.db", "sqlite:///PATH or postgresql://user@host/db")
+    data_dir: str = opt("data", "folder for attachments and other files")
+    templates: str = opt("", "folder of template overrides; empty = the shipped templates")
+    log_level: str = opt("INFO", "DEBUG, INFO, WARNING or ERROR")
+    batch_size: int = opt(50, "spooled messages processed per transaction at most")
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    enabled: bool = opt(True, "run the inbound SMTP/LMTP listener")
+    listen: str = opt("127.0.0.1:2525", "host:port to listen on")
+    protocol: str = opt("smtp", "smtp or lmtp")
+    hostname: str = opt("", "name announced in the greeting; empty = the host name")
+    max_message_bytes: int = opt(26214400, "larger messages are refused with 552")
+    recipients: list[str] = opt([], "accepted RCPT addresses or @domains; empty = any")
+
+
+@dataclass(frozen=True)
+class ImapConfig:
+    name: str = opt(help="a short name for logs and the database")
+    host: str = opt(help="server host name")
+    username: str = opt(help="login name")
+    port: int = opt(993, "993 for implicit TLS, 143 for STARTTLS or plain")
+    tls: bool = opt(True, "implicit TLS")
+    starttls: bool = opt(False, "upgrade a plain connection with STARTTLS")
+    password_file: str = opt("", "file holding the password")
+    password_env: str = opt("", "environment variable holding the password")
+    oauth2_token_file: str = opt("", "file holding an OAuth2 access token (XOAUTH2)")
+    oauth2_token_command: str = opt("", "command printing an OAuth2 access token")
+    folder: str = opt("INBOX", "folder to drain")
+    queue: str = opt("", "default queue for mail from this mailbox")
+    after: str = opt("seen", 'seen, delete or "move:<folder>"')
+    poll_seconds: int = opt(60, "poll interval when IDLE is off or missing")
+    idle: bool = opt(True, "use IDLE where the server offers it")
+    batch_size: int = opt(200, "messages fetched per round trip")
+    skip_seen_on_first_start: bool = opt(False, "ignore mail already \\Seen on the first start")
+    timeout_seconds: int = opt(60, "socket timeout")
+
+
+@dataclass(frozen=True)
+class OutboundConfig:
+    from_: str = opt("Support <support@localhost>", "From of every mail we send")
+    smtp: str = opt("", "relay host:port")
+    directory: str = opt("", "write .eml files here instead of sending (local trials)")
+    message_id_domain: str = opt("", "domain of our Message-IDs; empty = the From domain")
+    retry_initial_seconds: int = opt(30, "first retry delay")
+    retry_max_seconds: int = opt(3600, "longest retry delay")
+    give_up_after_hours: int = opt(72, "then the mail is marked failed")
+    claim_seconds: int = opt(120, "a worker's lease on a mail it is sending")
+    timeout_seconds: int = opt(30, "relay socket timeout")
+
+
+@dataclass(frozen=True)
+class TicketsConfig:
+    tag_prefix: str = opt("Ticket", "subject tag is [<prefix> #<id>]")
+    default_queue: str = opt("general", "queue when no rule or address decides")
+    unknown_sender: str = opt("new_ticket", "new_ticket or append: a stranger's follow-up")
+    ack_limit_per_hour: int = opt(5, "acknowledgements per sender per hour")
+    ack_domain_limit_per_hour: int = opt(0, "acknowledgements per sender domain per hour; 0 = off")
+    close_resolved_after_days: int = opt(7, "resolved tickets close after this; 0 = never")
+    reopen_closed_within_days: int = opt(0, "replies to closed tickets open a new one after this")
+
+
+@dataclass(frozen=True)
+class SecurityConfig:
+    trust_authentication_results: str = opt(
+        "", "authserv-id whose Authentication-Results vouch for staff senders; empty = off"
+    )
+
+
+@dataclass(frozen=True)
+class StaffConfig:
+    email: str = opt(help="the staff member's address")
+    name: str = opt("", "display name")
+
+
+@dataclass(frozen=True)
+class QueueConfig:
+    name: str = opt(help="queue name")
+    addresses: list[str] = opt([], "mail to these lands in this queue")
+    members: list[str] = opt([], "staff addresses of the queue")
+    assign: str = opt("manual", "manual, round_robin or least_open")
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    name: str = opt(help="shown in logs and explain")
+    match: dict[str, list[str]] = opt({}, "field -> keywords; all fields must match")
+    set: dict[str, object] = opt({}, "queue, priority, tags, assignee")
+    stop: bool = opt(True, "stop at this rule when it matches")
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    daemon: DaemonConfig = opt(DaemonConfig())
+    smtp: SmtpConfig = opt(SmtpConfig())
+    outbound: OutboundConfig = opt(OutboundConfig())
+    tickets: TicketsConfig = opt(TicketsConfig())
+    security: SecurityConfig = opt(SecurityConfig())
+    imap: list[ImapConfig] = opt([])
+    staff: list[StaffConfig] = opt([])
+    queues: list[QueueConfig] = opt([])
+    rules: list[RuleConfig] = opt([])
+
+    def resolve(self, path: str) -> Path:
+        """Paths in the config are relative to the config file's folder."""
+        p = Path(path).expanduser()
+        return p if p.is_absolute() else self.path.parent / p
+
+    def queue(self, name: str) -> QueueConfig | None:
+        return next((q for q in self.queues if q.name == name), None)
+
+    def staff_member(self, email: str) -> StaffConfig | None:
+        email = email.lower()
+        return next((s for s in self.staff if s.email.lower() == email), None)
+
+    @property
+    def database_url(self) -> str:
+        url = self.daemon.database
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+            rel = url[len("sqlite:///") :]
+            if rel and rel != ":memory:":
+                return "sqlite:///" + str(self.resolve(rel))
+        return url
+
+
+# --- loading -----------------------------------------------------------------
+
+_TOML_NAMES = {"from_": "from"}
+
+
+def load_config(path: str | os.PathLike) -> Config:
+    """Read and validate a config file; raise ConfigError listing every problem."""
+    path = Path(path).resolve()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: no such file"]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{path}: not valid TOML: {exc}"]) from None
+    return config_from_dict(data, path)
+
+
+def config_from_dict(data: dict, path: Path) -> Config:
+    problems: list[str] = []
+    values = _build(Config, data, "", problems, skip={"path"})
+    if problems:
+        raise ConfigError(problems)
+    config = Config(path=path, **values)
+    problems.extend(_check_semantics(config))
+    if problems:
+        raise ConfigError(problems)
+    return config
+
+
+def _build(cls, data, where: str, problems: list[str], skip=()) -> dict:
+    """Type-check a TOML table against a dataclass; collect problems."""
+    if not isinstance(data, dict):
+        problems.append(f"{where or 'config'}: must be a table")
+        return {}
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in skip}
+    hints = typing.get_type_hints(cls)
+    by_toml = {_TOML_NAMES.get(n, n): n for n in fields}
+    out: dict = {}
+    for key, value in data.items():
+        path = f"{where}.{key}" if where else key
+        if key not in by_toml:
+            known = ", ".join(sorted(by_toml))
+            problems.append(f"{path}: unknown key (known keys here: {known})")
+            continue
+        name = by_toml[key]
+        out[name] = _convert(hints[name], value, path, problems)
+    for name, f in fields.items():
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        if name not in out and required:
+            path = f"{where}.{_TOML_NAMES.get(name, name)}" if where else name
+            problems.append(f"{path}: missing (required)")
+            out[name] = None
+    return out
+
+
+def _convert(hint, value, path: str, problems: list[str]):
+    origin = typing.get_origin(hint)
+    if dataclasses.is_dataclass(hint):
+        return hint(**_build(hint, value, path, problems))
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        if not isinstance(value, list):
+            problems.append(f"{path}: must be a list")
+            return []
+        return [_convert(item, v, f"{path}[{i}]", problems) for i, v in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            problems.append(f"{path}: must be a table")
+            return {}
+        _, vhint = typing.get_args(hint)
+        return {k: _convert(vhint, v, f"{path}.{k}", problems) for k, v in value.items()}
+    if hint is object:
+        return value
+    if hint is bool:
+        if not isinstance(value, bool):
+            problems.append(f"{path}: must be true or false, not {value!r}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            problems.append(f"{path}: must be a whole number, not {value!r}")
+        elif value < 0:
+            problems.append(f"{path}: must not be negative")
+        return value
+    if hint is str:
+        if not isinstance(value, str):
+            problems.append(f"{path}: must be a string, not {value!r}")
+        return value
+    if isinstance(hint, types.UnionType):  # pragma: no cover - not used by the schema
+        return value
+    raise TypeError(f"schema type {hint!r} at {path} is not handled")
+
+
+def _check_semantics(c: Config) -> list[str]:
+    """Cross-field checks: names that must exist, values from fixed sets."""
+    p: list[str] = []
+    queue_names = [q.name for q in c.queues]
+    staff_emails = {s.email.lower() for s in c.staff}
+
+    for i, s in enumerate(c.staff):
+        if not _is_address(s.email):
+            p.append(f"staff[{i}].email: {s.email!r} is not an email address")
+    for i, q in enumerate(c.queues):
+        if queue_names.count(q.name) > 1:
+            p.append(f"queues[{i}].name: queue {q.name!r} is defined twice")
+        if q.assign not in ASSIGN_STRATEGIES:
+            p.append(f"queues[{i}].assign: must be one of {', '.join(ASSIGN_STRATEGIES)}")
+        for j, a in enumerate(q.addresses):
+            if not _is_address(a):
+                p.append(f"queues[{i}].addresses[{j}]: {a!r} is not an email address")
+        for j, m in enumerate(q.members):
+            if m.lower() not in staff_emails:
+                p.append(f"queues[{i}].members[{j}]: {m!r} is not listed in [[staff]]")
+    if c.tickets.default_queue not in queue_names:
+        p.append(f"tickets.default_queue: queue {c.tickets.default_queue!r} is not defined "
+                 "in [[queues]]")
+    if c.tickets.unknown_sender not in ("new_ticket", "append"):
+        p.append("tickets.unknown_sender: must be new_ticket or append")
+    if not re.fullmatch(r"[\w.\-]+", c.tickets.tag_prefix):
+        p.append("tickets.tag_prefix: use letters, digits, '.', '-' or '_' only")
+    if c.smtp.protocol not in ("smtp", "lmtp"):
+        p.append("smtp.protocol: must be smtp or lmtp")
+    if c.smtp.enabled and not _is_hostport(c.smtp.listen):
+        p.append(f"smtp.listen: {c.smtp.listen!r} is not host:port")
+    if c.daemon.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        p.append("daemon.log_level: must be DEBUG, INFO, WARNING or ERROR")
+    if not c.daemon.database.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        p.append("daemon.database: must start with sqlite:/// or postgresql://")
+    if c.daemon.batch_size < 1:
+        p.append("daemon.batch_size: must be at least 1")
+    p.extend(_check_outbound(c))
+    p.extend(_check_rules(c, queue_names, staff_emails))
+    p.extend(_check_imap(c, queue_names))
+    return p
+
+
+def _check_outbound(c: Config) -> list[str]:
+    o, p = c.outbound, []
+    if parse_address(o.from_) is None:
+        p.append(f"outbound.from: {o.from_!r} is not an email address")
+    if bool(o.smtp) == bool(o.directory):
+        p.append("outbound: set exactly one of smtp (relay host:port) or directory")
+    if o.smtp and not _is_hostport(o.smtp):
+        p.append(f"outbound.smtp: {o.smtp!r} is not host:port")
+    if o.retry_initial_seconds < 1 or o.retry_max_seconds < o.retry_initial_seconds:
+        p.append("outbound.retry_max_seconds: must be at least retry_initial_seconds (>= 1)")
+    return p
+
+
+def _check_rules(c: Config, queue_names, staff_emails) -> list[str]:
+    from daemon.routing import compile_pattern  # local: routing imports config types
+
+    p: list[str] = []
+    for i, r in enumerate(c.rules):
+        where = f"rules[{i}]"
+        if not r.match:
+            p.append(f"{where}.match: a rule needs at least one field to match")
+        for fld, words in r.match.items():
+            if fld not in RULE_FIELDS:
+                p.append(f"{where}.match.{fld}: unknown field (use {', '.join(RULE_FIELDS)})")
+            if not isinstance(words, list) or not words:
+                p.append(f"{where}.match.{fld}: must be a non-empty list of keywords")
+                continue
+            for j, w in enumerate(words):
+                if not isinstance(w, str) or not w.strip():
+                    p.append(f"{where}.match.{fld}[{j}]: must be a non-empty string")
+                    continue
+                try:
+                    compile_pattern(w)
+                except re.error as exc:
+                    p.append(f"{where}.match.{fld}[{j}]: bad regular expression: {exc}")
+        for key, value in r.set.items():
+            p.extend(_check_rule_set(f"{where}.set.{key}", key, value, queue_names, staff_emails))
+    return p
+
+
+def _check_rule_set(where, key, value, queue_names, staff_emails) -> list[str]:
+    if key == "queue":
+        if value not in queue_names:
+            return [f"{where}: queue {value!r} is not defined in [[queues]]"]
+    elif key == "priority":
+        if value not in PRIORITIES:
+            return [f"{where}: must be one of {', '.join(PRIORITIES)}"]
+    elif key == "tags":
+        if not isinstance(value, list) or not all(isinstance(t, str) and t for t in value):
+            return [f"{where}: must be a list of strings"]
+    elif key == "assignee":
+        if not isinstance(value, str) or value.lower() not in staff_emails:
+            return [f"{where}: {value!r} is not listed in [[staff]]"]
+    else:
+        return [f"{where}: unknown key (use queue, priority, tags, assignee)"]
+    return []
+
+
+def _check_imap(c: Config, queue_names) -> list[str]:
+    p: list[str] = []
+    names = [m.name for m in c.imap]
+    for i, m in enumerate(c.imap):
+        where = f"imap[{i}] ({m.name})"
+        if names.count(m.name) > 1:
+            p.append(f"{where}.name: mailbox name {m.name!r} is used twice")
+        if m.queue and m.queue not in queue_names:
+            p.append(f"{where}.queue: queue {m.queue!r} is not defined in [[queues]]")
+        if not (m.after in ("seen", "delete") or (m.after.startswith("move:") and m.after[5:])):
+            p.append(f'{where}.after: must be seen, delete or "move:<folder>"')
+        secrets = [s for s in (m.password_file, m.password_env, m.oauth2_token_file,
+                               m.oauth2_token_command) if s]
+        if len(secrets) != 1:
+            p.append(f"{where}: set exactly one of password_file, password_env, "
+                     "oauth2_token_file or oauth2_token_command")
+        if m.password_file and not os.access(c.resolve(m.password_file), os.R_OK):
+            p.append(f"{where}.password_file: cannot read {c.resolve(m.password_file)}")
+        if m.oauth2_token_file and not os.access(c.resolve(m.oauth2_token_file), os.R_OK):
+            p.append(f"{where}.oauth2_token_file: cannot read {c.resolve(m.oauth2_token_file)}")
+        if m.password_env and m.password_env not in os.environ:
+            p.append(f"{where}.password_env: environment variable {m.password_env} is not set")
+        if m.tls and m.starttls:
+            p.append(f"{where}: tls and starttls exclude each other")
+    return p
+
+
+def _is_address(text: str) -> bool:
+    parsed = parse_address(text)
+    return parsed is not None and parsed[1] == text.strip().lower()
+
+
+def _is_hostport(text: str) -> bool:
+    host, sep, port = text.rpartition(":")
+    return bool(sep and host and port.isdigit() and 0 <= int(port) < 65536)

@@ -1,0 +1,32 @@
+"""Time-driven status changes: resolved tickets close after a while."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import peewee as pw
+
+from daemon import repository
+from daemon.config import Config
+from daemon.db import write_transaction
+from daemon.models import Ticket, utcnow
+
+_last_run = [0.0]
+
+
+def close_resolved(db: pw.Database, config: Config, every_seconds: float = 60.0) -> int:
+    """Close tickets resolved more than `close_resolved_after_days` ago (once a minute)."""
+    days = config.tickets.close_resolved_after_days
+    if not days or time.monotonic() - _last_run[0] < every_seconds:
+        return 0
+    _last_run[0] = time.monotonic()
+    cutoff = utcnow() - timedelta(days=days)
+    closed = 0
+    with write_transaction(db):
+        for ticket in repository.resolved_before(cutoff):
+            repository.record(ticket.id, "ticketd", "status", "resolved", "closed")
+            Ticket.update(status="closed", updated_at=utcnow()).where(
+                Ticket.id == ticket.id).execute()
+            closed += 1
+    return closed

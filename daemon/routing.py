@@ -1,0 +1,176 @@
+"""Keyword rules, compiled once, applied to a new ticket: pure, no I/O.
+
+A rule matches when every field it lists matches; a field matches when any
+of its keywords does. Keywords are whole words or phrases, case-insensitive
+and Unicode-aware; `/.../` is a regular expression; in `from` and `to` a
+keyword with `@` is an address (`bob@x`) or a domain (`@x`). Every decision
+keeps its reason, so `ticketd explain` can say why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from daemon.config import Config, RuleConfig
+from parsers.addresses import split_plus
+from parsers.message import ParsedMessage
+
+
+def compile_pattern(word: str) -> re.Pattern:
+    """A keyword -> regex: `/re/` as written, else a whole-word phrase."""
+    word = word.strip()
+    if len(word) > 2 and word.startswith("/") and word.endswith("/"):
+        return re.compile(word[1:-1], re.IGNORECASE)
+    phrase = r"\s+".join(re.escape(part) for part in word.split())
+    return re.compile(rf"(?<!\w){phrase}(?!\w)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Keyword:
+    text: str
+    pattern: re.Pattern
+    address: bool  # matched against addresses, not text
+
+    def matches_text(self, text: str) -> bool:
+        return bool(self.pattern.search(text))
+
+    def matches_address(self, addr: str) -> bool:
+        kw = self.text.lower()
+        if kw.startswith("@"):
+            return addr.endswith(kw) or addr.endswith("." + kw[1:])
+        return addr == kw or split_plus(addr)[0] == kw
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    name: str
+    fields: dict[str, tuple[Keyword, ...]]
+    set: dict
+    stop: bool
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    rule: str
+    reasons: tuple[str, ...]  # one per field: 'subject has "refund"'
+
+
+@dataclass(frozen=True)
+class RouteDecision:
+    queue: str
+    queue_reason: str
+    priority: str = "normal"
+    tags: tuple[str, ...] = ()
+    assignee: str | None = None
+    hits: tuple[RuleHit, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class MailFacts:
+    """What rules look at, taken once from a message."""
+
+    subject: str
+    body: str
+    from_values: tuple[str, ...]  # the address and the display name
+    from_addrs: tuple[str, ...]
+    to_addrs: tuple[str, ...]  # To, Cc, envelope recipients, Delivered-To
+
+
+def mail_facts(msg: ParsedMessage, rcpt_to: tuple[str, ...] = ()) -> MailFacts:
+    to = tuple(dict.fromkeys(
+        [a.lower() for a in rcpt_to] + list(msg.delivered_to)
+        + [a for _, a in msg.to] + [a for _, a in msg.cc]))
+    from_addrs = (msg.from_addr,) if msg.from_addr else ()
+    return MailFacts(
+        subject=msg.subject,
+        body=msg.text,
+        from_values=from_addrs + ((msg.from_name,) if msg.from_name else ()),
+        from_addrs=from_addrs,
+        to_addrs=to,
+    )
+
+
+class Router:
+    def __init__(self, config: Config):
+        self.config = config
+        self.rules = [compile_rule(r) for r in config.rules]
+        self.queue_by_address = {
+            a.lower(): q.name for q in config.queues for a in q.addresses
+        }
+
+    def route(self, facts: MailFacts, queue_hint: str | None = None) -> RouteDecision:
+        """Rules first, then the recipient's queue, then the hint, then the default."""
+        sets: dict = {}
+        hits: list[RuleHit] = []
+        for rule in self.rules:
+            reasons = rule_reasons(rule, facts)
+            if reasons is None:
+                continue
+            hits.append(RuleHit(rule.name, reasons))
+            for key, value in rule.set.items():
+                sets.setdefault(key, value)
+            if rule.stop:
+                break
+        queue, why = self._queue(sets, hits, facts, queue_hint)
+        return RouteDecision(
+            queue=queue,
+            queue_reason=why,
+            priority=sets.get("priority", "normal"),
+            tags=tuple(sets.get("tags", ())),
+            assignee=(sets.get("assignee") or "").lower() or None,
+            hits=tuple(hits),
+        )
+
+    def _queue(self, sets, hits, facts, queue_hint) -> tuple[str, str]:
+        if "queue" in sets:
+            rule = next(h.rule for h in hits if "queue" in self._rule(h.rule).set)
+            return sets["queue"], f"rule {rule!r}"
+        for addr in facts.to_addrs:
+            base = split_plus(addr)[0]
+            name = self.queue_by_address.get(addr) or self.queue_by_address.get(base)
+            if name:
+                return name, f"recipient {addr}"
+        if queue_hint:
+            return queue_hint, "the mailbox's queue"
+        return self.config.tickets.default_queue, "default queue"
+
+    def _rule(self, name: str) -> CompiledRule:
+        return next(r for r in self.rules if r.name == name)
+
+    def queue_for_address(self, addr: str) -> str | None:
+        return self.queue_by_address.get(addr) or self.queue_by_address.get(split_plus(addr)[0])
+
+
+def compile_rule(rule: RuleConfig) -> CompiledRule:
+    fields = {}
+    for name, words in rule.match.items():
+        fields[name] = tuple(
+            Keyword(w, compile_pattern(w), name in ("from", "to") and "@" in w) for w in words
+        )
+    return CompiledRule(rule.name, fields, dict(rule.set), rule.stop)
+
+
+def rule_reasons(rule: CompiledRule, facts: MailFacts) -> tuple[str, ...] | None:
+    """Why every field of the rule matches, or None when one does not."""
+    reasons = []
+    for name, keywords in rule.fields.items():
+        found = next((k for k in keywords if _field_matches(name, k, facts)), None)
+        if found is None:
+            return None
+        reasons.append(f"{name} has {found.text!r}")
+    return tuple(reasons)
+
+
+def _field_matches(name: str, kw: Keyword, facts: MailFacts) -> bool:
+    if name == "subject":
+        return kw.matches_text(facts.subject)
+    if name == "body":
+        return kw.matches_text(facts.body)
+    if name == "text":
+        return kw.matches_text(facts.subject) or kw.matches_text(facts.body)
+    values = facts.from_values if name == "from" else facts.to_addrs
+    addrs = facts.from_addrs if name == "from" else facts.to_addrs
+    if kw.address:
+        return any(kw.matches_address(a) for a in addrs)
+    return any(kw.matches_text(v) for v in values)

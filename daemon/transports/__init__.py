@@ -1,0 +1,1 @@
+"""Transports only hand bytes to the spool and answer their protocol."""
