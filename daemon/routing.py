@@ -109,7 +109,10 @@ class Router:
                 continue
             hits.append(RuleHit(rule.name, reasons))
             for key, value in rule.set.items():
-                sets.setdefault(key, value)
+                if key == "tags":  # tags add up; every other setting: first rule wins
+                    sets["tags"] = list(dict.fromkeys([*sets.get("tags", []), *value]))
+                else:
+                    sets.setdefault(key, value)
             if rule.stop:
                 break
         queue, why = self._queue(sets, hits, facts, queue_hint)

@@ -1,0 +1,312 @@
+"""Shared fixtures: the daemon as a real subprocess, a real SMTP relay sink, mail builders.
+
+Every server binds port 0; the daemon reports its bound port in its log.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import smtplib
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+BASE_CONFIG = """
+[daemon]
+database = "sqlite:///ticketd.db"
+log_level = "INFO"
+
+[smtp]
+listen = "127.0.0.1:0"
+
+[outbound]
+from = "Example Support <support@example.com>"
+{outbound}
+retry_initial_seconds = 1
+retry_max_seconds = 2
+claim_seconds = 5
+
+[tickets]
+tag_prefix = "Ticket"
+default_queue = "general"
+ack_limit_per_hour = {ack_limit}
+
+[[staff]]
+email = "alice@example.com"
+name = "Alice Doe"
+
+[[staff]]
+email = "bob@example.com"
+name = "Bob Roe"
+
+[[staff]]
+email = "carol@example.com"
+name = "Carol Poe"
+
+[[queues]]
+name = "general"
+addresses = ["support@example.com"]
+members = ["alice@example.com", "bob@example.com", "carol@example.com"]
+assign = "round_robin"
+
+[[queues]]
+name = "billing"
+addresses = ["billing@example.com"]
+members = ["alice@example.com", "bob@example.com", "carol@example.com"]
+assign = "least_open"
+
+[[queues]]
+name = "sales"
+addresses = ["sales@example.com"]
+members = ["bob@example.com"]
+assign = "manual"
+
+[[rules]]
+name = "Refunds go to billing"
+match = {{ subject = ["refund", "invoice"] }}
+set = {{ queue = "billing", priority = "high", tags = ["finance"] }}
+
+[[rules]]
+name = "Body mentions outage"
+match = {{ body = ["outage", "/server (is )?down/"] }}
+set = {{ priority = "urgent", tags = ["outage"] }}
+
+[[rules]]
+name = "Legal words anywhere"
+match = {{ text = ["lawyer", "GDPR"] }}
+set = {{ queue = "sales", tags = ["legal"] }}
+
+[[rules]]
+name = "Big customer"
+match = {{ from = ["@bigcorp.example"] }}
+set = {{ priority = "high", tags = ["vip"] }}
+stop = false
+
+[[rules]]
+name = "Partner address"
+match = {{ to = ["partners@example.com"] }}
+set = {{ queue = "sales", tags = ["partner"] }}
+"""
+
+
+# --- mail ----------------------------------------------------------------------
+
+def make_mail(*, frm="Dana Customer <dana@customer.example>", to="support@example.com",
+              subject="Printer on fire", body="My printer is on fire.\n", cc=None,
+              message_id=None, headers=None, date=None) -> EmailMessage:
+    m = EmailMessage()
+    m["From"] = frm
+    m["To"] = to
+    if cc:
+        m["Cc"] = cc
+    m["Subject"] = subject
+    m["Date"] = date or format_datetime(time_now())
+    m["Message-ID"] = message_id or make_msgid(domain="customer.example")
+    for name, value in (headers or {}).items():
+        m[name] = value
+    m.set_content(body)
+    return m
+
+
+def time_now():
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def send(port: int, msg: EmailMessage | bytes, mail_from: str | None = None,
+         rcpt: list[str] | None = None):
+    """Send one message through smtplib; returns sendmail's refused dict."""
+    with smtplib.SMTP("127.0.0.1", port, timeout=30) as s:
+        if isinstance(msg, bytes):
+            return s.sendmail(mail_from or "sender@customer.example", rcpt or
+                              ["support@example.com"], msg)
+        return s.send_message(msg, from_addr=mail_from, to_addrs=rcpt)
+
+
+# --- relay sink ----------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class SinkHandler:
+    def __init__(self):
+        self.messages: list[tuple[str, list[str], bytes]] = []
+        self.lock = threading.Lock()
+        self.refuse_with: str | None = None
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse_with:
+            return self.refuse_with
+        with self.lock:
+            self.messages.append((envelope.mail_from, list(envelope.rcpt_tos),
+                                  envelope.original_content))
+        return "250 OK"
+
+
+class Sink:
+    """A real SMTP server standing in for the outbound relay."""
+
+    def __init__(self):
+        self.handler = SinkHandler()
+        self.port = free_port()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+
+    def start(self):
+        self.controller.start()  # aiosmtpd's readiness check connects to a fixed port
+        return self
+
+    def stop(self):
+        self.controller.stop()
+
+    @property
+    def messages(self):
+        with self.handler.lock:
+            return list(self.handler.messages)
+
+    def parsed(self):
+        from email import message_from_bytes
+        from email.policy import default
+
+        return [message_from_bytes(raw, policy=default) for _, _, raw in self.messages]
+
+    def to(self, addr: str):
+        return [m for m in self.parsed() if addr in (m["To"] or "") + (m["Cc"] or "")]
+
+
+@pytest.fixture
+def sink():
+    s = Sink().start()
+    yield s
+    s.stop()
+
+
+# --- the daemon as a subprocess ---------------------------------------------------
+
+class DaemonProc:
+    def __init__(self, folder: Path, config_text: str):
+        self.folder = folder
+        self.config = folder / "config.toml"
+        self.config.write_text(config_text)
+        self.log = folder / "daemon.log"
+        self.proc: subprocess.Popen | None = None
+        self.port: int | None = None
+
+    def start(self, timeout: float = 20.0):
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        with open(self.log, "ab") as logf:  # the child keeps its own copy of the fd
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "daemon", "-c", str(self.config), "run"],
+                cwd=self.folder, stdout=logf, stderr=subprocess.STDOUT, env=env)
+        start = self.log.stat().st_size if self.log.exists() else 0
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self.log.read_bytes()[start:].decode("utf-8", "replace")
+            m = re.search(r"listening for \w+ on [\d.]+:(\d+)", text)
+            if m:
+                self.port = int(m.group(1))
+                return self
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"daemon exited: {self.log_text()[-3000:]}")
+            time.sleep(0.05)
+        raise RuntimeError(f"daemon did not start: {self.log_text()[-3000:]}")
+
+    def stop(self, sig=signal.SIGTERM, timeout=30) -> int | None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                return self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                return self.proc.wait()
+        return self.proc.returncode if self.proc else None
+
+    def kill9(self):
+        self.proc.kill()
+        self.proc.wait()
+
+    def log_text(self) -> str:
+        return self.log.read_text("utf-8", "replace") if self.log.exists() else ""
+
+    def cli(self, *args, input: bytes | None = None, check=True) -> subprocess.CompletedProcess:
+        r = subprocess.run([sys.executable, "-m", "daemon", "-c", str(self.config), *args],
+                           cwd=self.folder, input=input, capture_output=True, timeout=120)
+        if check and r.returncode != 0:
+            raise AssertionError(f"ticketd {' '.join(args)} -> {r.returncode}\n"
+                                 f"{r.stderr.decode()}")
+        return r
+
+    def json(self, *args):
+        return json.loads(self.cli(*args, "--json").stdout)
+
+    def tickets(self, *filters):
+        return self.json("tickets", "list", *filters)
+
+    def ticket(self, ticket_id: int):
+        return self.json("tickets", "show", str(ticket_id))
+
+    def outbox(self):
+        return self.json("outbox", "list")
+
+    def send(self, msg, **kw):
+        return send(self.port, msg, **kw)
+
+
+def wait_for(predicate, timeout=20.0, interval=0.1, what="condition"):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {what}; last value: {last!r}")
+
+
+def config_text(sink_port: int | None = None, directory: str | None = None, ack_limit=5,
+                extra: str = "") -> str:
+    if sink_port is not None:
+        outbound = f'smtp = "127.0.0.1:{sink_port}"'
+    else:
+        outbound = f'directory = "{directory or "outbox"}"'
+    return BASE_CONFIG.format(outbound=outbound, ack_limit=ack_limit) + textwrap.dedent(extra)
+
+
+@pytest.fixture
+def daemon_factory(tmp_path):
+    started: list[DaemonProc] = []
+
+    def factory(config: str, start=True, folder: Path | None = None) -> DaemonProc:
+        d = DaemonProc(folder or tmp_path, config)
+        if start:
+            d.start()
+        started.append(d)
+        return d
+
+    yield factory
+    for d in started:
+        d.stop()
+
+
+@pytest.fixture
+def daemon(daemon_factory, sink):
+    """A running daemon whose outbound relay is the sink."""
+    return daemon_factory(config_text(sink.port))
