@@ -171,11 +171,15 @@ class Sink:
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
 
     def start(self):
+        if self.controller is None:  # restarted after stop(): same port, same messages
+            self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
         self.controller.start()  # aiosmtpd's readiness check connects to a fixed port
         return self
 
     def stop(self):
-        self.controller.stop()
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
 
     @property
     def messages(self):
@@ -268,6 +272,18 @@ class DaemonProc:
 
     def send(self, msg, **kw):
         return send(self.port, msg, **kw)
+
+    def sql(self, query: str, *params):
+        """Read the daemon's SQLite file directly: for checks over hundreds of rows,
+        where one CLI process per ticket would dominate the test's time."""
+        import sqlite3
+
+        con = sqlite3.connect(f"file:{self.folder / 'ticketd.db'}?mode=ro", uri=True,
+                              timeout=30)
+        try:
+            return con.execute(query, params).fetchall()
+        finally:
+            con.close()
 
 
 def wait_for(predicate, timeout=20.0, interval=0.1, what="condition"):
