@@ -183,6 +183,6 @@ def _safe_url(url: str) -> str:
 
 
 def run_daemon(config_path: str, config: Config) -> int:
-    db = open_database(config.database_url)
+    db = open_database(config.database_url, config.daemon.lock_timeout_seconds)
     daemon = Daemon(config_path, config, db)
     return asyncio.run(daemon.serve())

@@ -96,7 +96,8 @@ def _candidates(msg, rcpt_to, ctx, lookup, notes):
     found = lookup.ticket_by_message_ids(msg.thread_ids)
     if found is not None:
         yield found[1], found[0]
-    for addr in tuple(rcpt_to) + msg.delivered_to + tuple(a for _, a in msg.to):
+    for addr in (tuple(rcpt_to) + msg.original_to + msg.delivered_to
+                 + tuple(a for _, a in msg.to)):
         base, extension = split_plus(addr.lower())
         if extension and extension.isdigit() and base in ctx.own_addresses:
             yield "plus address", int(extension)

@@ -26,7 +26,7 @@ def dispatch(args, path: str, config: Config) -> int:
     if args.command == "check-config":
         return _check(path, config)
     try:
-        db = open_database(config.database_url)
+        db = open_database(config.database_url, config.daemon.lock_timeout_seconds)
     except pw.DatabaseError as exc:
         print(f"ticketd: cannot open the database: {exc}", file=sys.stderr)
         return pipe.EX_TEMPFAIL

@@ -47,6 +47,7 @@ class DaemonConfig:
     templates: str = opt("", "folder of template overrides; empty = the shipped templates")
     log_level: str = opt("INFO", "DEBUG, INFO, WARNING or ERROR")
     batch_size: int = opt(50, "spooled messages processed per transaction at most")
+    lock_timeout_seconds: int = opt(30, "SQLite: wait this long for a lock, then answer 451")
 
 
 @dataclass(frozen=True)

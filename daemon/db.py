@@ -17,16 +17,16 @@ class SchemaTooNew(Exception):
     pass
 
 
-def open_database(url: str) -> pw.Database:
+def open_database(url: str, lock_timeout_seconds: int = 30) -> pw.Database:
     """URL -> connected peewee database, bound to the models, schema created."""
-    db = make_database(url)
+    db = make_database(url, lock_timeout_seconds)
     models.BaseModel._meta.database.initialize(db)
     db.connect(reuse_if_open=True)
     ensure_schema(db)
     return db
 
 
-def make_database(url: str) -> pw.Database:
+def make_database(url: str, lock_timeout_seconds: int = 30) -> pw.Database:
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///") :]
         return pw.SqliteDatabase(
@@ -34,10 +34,11 @@ def make_database(url: str) -> pw.Database:
             pragmas={
                 "journal_mode": "wal",
                 "synchronous": "full",
-                "busy_timeout": 30000,
+                "busy_timeout": lock_timeout_seconds * 1000,
                 "foreign_keys": 1,
             },
             check_same_thread=False,
+            timeout=lock_timeout_seconds,
         )
     if url.startswith(("postgresql://", "postgres://")):
         u = urlparse(url)

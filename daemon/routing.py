@@ -74,13 +74,13 @@ class MailFacts:
     body: str
     from_values: tuple[str, ...]  # the address and the display name
     from_addrs: tuple[str, ...]
-    to_addrs: tuple[str, ...]  # To, Cc, envelope recipients, Delivered-To
+    to_addrs: tuple[str, ...]  # envelope, X-Original-To, To, Cc, Delivered-To: in that order
 
 
 def mail_facts(msg: ParsedMessage, rcpt_to: tuple[str, ...] = ()) -> MailFacts:
     to = tuple(dict.fromkeys(
-        [a.lower() for a in rcpt_to] + list(msg.delivered_to)
-        + [a for _, a in msg.to] + [a for _, a in msg.cc]))
+        [a.lower() for a in rcpt_to] + list(msg.original_to)
+        + [a for _, a in msg.to] + [a for _, a in msg.cc] + list(msg.delivered_to)))
     from_addrs = (msg.from_addr,) if msg.from_addr else ()
     return MailFacts(
         subject=msg.subject,

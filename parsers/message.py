@@ -54,7 +54,8 @@ class ParsedMessage:
     reply_to: tuple[tuple[str, str], ...]
     to: tuple[tuple[str, str], ...]
     cc: tuple[tuple[str, str], ...]
-    delivered_to: tuple[str, ...]  # Delivered-To and X-Original-To, top first
+    original_to: tuple[str, ...]  # X-Original-To, Envelope-To: the address before aliases
+    delivered_to: tuple[str, ...]  # Delivered-To: often the final mailbox, after aliases
     subject: str
     date: datetime | None
     text: str
@@ -104,7 +105,7 @@ def parse_message(raw: bytes, received_at: datetime | None = None) -> ParsedMess
         raise ParseError("no header lines found")
     defects += [type(d).__name__ for d in (mail.defects_categories or ())]
     subject = _decode(headers.get("subject", ""))
-    from_list = parse_address_list(_safe(lambda: mail.from_) or [headers.get("from", "")])
+    from_list = _addresses([headers.get("from", "")])
     text, html = _bodies(mail, msg)
     attachments = tuple(_attachments(mail))
     return ParsedMessage(
@@ -112,10 +113,11 @@ def parse_message(raw: bytes, received_at: datetime | None = None) -> ParsedMess
         in_reply_to=message_id_list(headers.get("in-reply-to")),
         references=message_id_list(headers.get("references")),
         from_=from_list[0] if from_list else None,
-        reply_to=parse_address_list([headers.get("reply-to", "")]),
-        to=parse_address_list(msg.get_all("to") or []),
-        cc=parse_address_list(msg.get_all("cc") or []),
-        delivered_to=_envelope_headers(msg),
+        reply_to=_addresses([headers.get("reply-to", "")]),
+        to=_addresses(_all(msg, "to")),
+        cc=_addresses(_all(msg, "cc")),
+        original_to=_envelope_headers(msg, ("x-original-to", "envelope-to")),
+        delivered_to=_envelope_headers(msg, ("delivered-to",)),
         subject=" ".join(subject.split()),
         date=_date(headers.get("date"), received_at),
         text=text,
@@ -124,8 +126,7 @@ def parse_message(raw: bytes, received_at: datetime | None = None) -> ParsedMess
         attachments=attachments,
         robot=_robot(headers, msg, from_list, subject),
         headers=headers,
-        authentication_results=tuple(_decode(v) for v in msg.get_all("authentication-results")
-                                     or []),
+        authentication_results=tuple(_all(msg, "authentication-results")),
         defects=tuple(defects),
         sha256=hashlib.sha256(raw).hexdigest(),
         size=len(raw),
@@ -141,7 +142,7 @@ def _safe(fn, default=None):
 
 def _first_headers(msg) -> dict[str, str]:
     out: dict[str, str] = {}
-    for name, value in msg.items():
+    for name, value in msg.raw_items():
         key = name.strip().lower()
         if key not in out:
             out[key] = _header_str(value)
@@ -149,13 +150,16 @@ def _first_headers(msg) -> dict[str, str]:
 
 
 def _header_str(value) -> str:
-    """Header objects (from 8-bit headers) and str alike -> str."""
-    if isinstance(value, str):
+    """A raw header value -> str; raw 8-bit bytes are read as UTF-8, else cp1252."""
+    if not isinstance(value, str):
+        value = str(value)
+    if not any("\udc80" <= c <= "\udcff" for c in value):
         return value
+    data = value.encode("utf-8", "surrogateescape")
     try:
-        return str(make_header(decode_header(value)))
-    except Exception:
-        return str(value)
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
 
 
 def _decode(value: str) -> str:
@@ -237,11 +241,22 @@ def _safe_filename(name: str, content_type: str) -> str:
     return name
 
 
-def _envelope_headers(msg) -> tuple[str, ...]:
+def _addresses(values: list[str]) -> tuple[tuple[str, str], ...]:
+    """Split the raw list first, then decode each display name (it may hold a comma)."""
+    return tuple((" ".join(_decode(name).split()), addr)
+                 for name, addr in parse_address_list(values))
+
+
+def _all(msg, name: str) -> list[str]:
+    """Every value of one header, raw 8-bit bytes decoded."""
+    return [_header_str(v) for k, v in msg.raw_items() if k.strip().lower() == name]
+
+
+def _envelope_headers(msg, names) -> tuple[str, ...]:
     out: list[str] = []
-    for name in ("delivered-to", "x-original-to", "envelope-to"):
-        for value in msg.get_all(name) or []:
-            for _, addr in parse_address_list([_header_str(value)]):
+    for name in names:
+        for value in _all(msg, name):
+            for _, addr in parse_address_list([value]):
                 if addr not in out:
                     out.append(addr)
     return tuple(out)

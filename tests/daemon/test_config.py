@@ -1,0 +1,87 @@
+"""Config loading: every error names its key path in a plain sentence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from daemon.config import ConfigError, load_config
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def write(tmp_path, text: str) -> Path:
+    p = tmp_path / "config.toml"
+    p.write_text(text)
+    return p
+
+
+MINIMAL = """
+[outbound]
+from = "Support <support@example.com>"
+directory = "outbox"
+[[queues]]
+name = "general"
+"""
+
+
+def problems(tmp_path, text: str) -> list[str]:
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, text))
+    return err.value.problems
+
+
+def test_the_shipped_config_loads_and_paths_resolve_next_to_it():
+    config = load_config(REPO / "config.toml")
+    assert config.database_url == "sqlite:///" + str(REPO / "ticketd.db")
+    assert config.resolve(config.outbound.directory) == REPO / "outbox"
+    assert [q.name for q in config.queues] == ["general", "billing"]
+
+
+def test_minimal_config_gets_defaults(tmp_path):
+    config = load_config(write(tmp_path, MINIMAL))
+    assert config.smtp.listen == "127.0.0.1:2525"
+    assert config.tickets.tag_prefix == "Ticket"
+    assert config.tickets.ack_limit_per_hour == 5
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ('[[rules]]\nname = "r"\nmatch = { subject = ["x"] }\nset = { queue = "nowhere" }\n',
+     "rules[0].set.queue: queue 'nowhere' is not defined in [[queues]]"),
+    ('[[rules]]\nname = "r"\nmatch = { colour = ["x"] }\n',
+     "rules[0].match.colour: unknown field"),
+    ('[[rules]]\nname = "r"\nmatch = { subject = ["/[unclosed/"] }\n',
+     "rules[0].match.subject[0]: bad regular expression"),
+    ('[[staff]]\nemail = "not an address"\n', "staff[0].email: 'not an address' is not an "
+                                              "email address"),
+    ('[smtp]\nmax_message_bytes = "big"\n', "smtp.max_message_bytes: must be a whole number"),
+    ('[smtp]\nlisten = "nowhere"\n', "smtp.listen: 'nowhere' is not host:port"),
+    ('[[imap]]\nname = "support"\nhost = "h"\nusername = "u"\n'
+     'password_file = "/nonexistent/secret"\n',
+     "imap[0] (support).password_file: cannot read /nonexistent/secret"),
+    ('[tickets]\ndefault_queue = "missing"\n', "tickets.default_queue: queue 'missing'"),
+])
+def test_each_error_names_its_key(tmp_path, extra, expected):
+    found = problems(tmp_path, MINIMAL + extra)
+    assert any(expected in p for p in found), found
+
+
+def test_all_errors_are_reported_at_once(tmp_path):
+    found = problems(tmp_path, MINIMAL + '[smtp]\nmax_message_bytes = "x"\nbogus = 1\n')
+    assert len(found) == 2
+
+
+def test_not_toml_is_a_clear_error(tmp_path):
+    found = problems(tmp_path, "this is = = not toml")
+    assert "not valid TOML" in found[0]
+
+
+def test_secrets_never_appear_in_errors(tmp_path, monkeypatch):
+    secret = tmp_path / "imap.secret"
+    secret.write_text("hunter2")
+    text = MINIMAL + (f'[[imap]]\nname = "s"\nhost = "h"\nusername = "u"\n'
+                      f'password_file = "{secret}"\nafter = "explode"\n')
+    found = problems(tmp_path, text)
+    assert any("after" in p for p in found)
+    assert not any("hunter2" in p for p in found)
