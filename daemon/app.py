@@ -17,10 +17,12 @@ from dataclasses import dataclass
 import peewee as pw
 
 from daemon.config import Config, ConfigError, load_config
-from daemon.db import open_database
+from daemon.db import is_postgres, open_database
 from daemon.outbox import OutboxWorker
+from daemon.outbox import release_claims as release_outbox_claims
 from daemon.pipeline import Pipeline
 from daemon.render import Renderer, TemplateError, sample_context
+from daemon.spool import release_claims as release_spool_claims
 
 log = logging.getLogger("ticketd")
 
@@ -184,5 +186,10 @@ def _safe_url(url: str) -> str:
 
 def run_daemon(config_path: str, config: Config) -> int:
     db = open_database(config.database_url, config.daemon.lock_timeout_seconds)
+    if not is_postgres(db):
+        # One host: leases held by a killed predecessor need not run out first.
+        # (Processing re-checks each row under the write lock, so this is safe.)
+        release_spool_claims(db)
+        release_outbox_claims(db)
     daemon = Daemon(config_path, config, db)
     return asyncio.run(daemon.serve())

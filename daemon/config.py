@@ -48,6 +48,7 @@ class DaemonConfig:
     log_level: str = opt("INFO", "DEBUG, INFO, WARNING or ERROR")
     batch_size: int = opt(50, "spooled messages processed per transaction at most")
     lock_timeout_seconds: int = opt(30, "SQLite: wait this long for a lock, then answer 451")
+    claim_seconds: int = opt(60, "a worker's lease on spooled mail it is processing")
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,7 @@ class Spool(BaseModel):
     size = pw.IntegerField()
     state = pw.CharField(default="new", index=True)  # new | done | quarantined
     attempts = pw.IntegerField(default=0)
+    claimed_until = UTCDateTimeField(null=True)  # a worker's lease; counts as an attempt
     reason = pw.TextField(null=True)
     outcome = pw.TextField(null=True)  # what the pipeline did, one line
     ticket_id = pw.IntegerField(null=True)

@@ -124,6 +124,12 @@ def retry_now(db: pw.Database, outbox_id: int | None) -> int:
         return q.where(cond).execute()
 
 
+def release_claims(db: pw.Database) -> None:
+    """At start-up on one host: a mail that was in flight at a crash goes out again now."""
+    with write_transaction(db):
+        Outbox.update(claimed_until=None).where(Outbox.status == "pending").execute()
+
+
 class DirectorySender:
     """Writes each mail as <Message-ID>.eml: for trials without a relay."""
 

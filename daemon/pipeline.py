@@ -97,12 +97,11 @@ class Pipeline:
 
     def process_batch(self, limit: int) -> int:
         """Process up to `limit` new spool rows; returns how many were handled."""
-        ids = spool.pending_ids(limit)
+        ids = spool.claim_ids(self.db, limit, self.config.daemon.claim_seconds)
         if not ids:
             return 0
-        spool.count_attempt(self.db, ids)
         with write_transaction(self.db):
-            for row in spool.claim(self.db, ids):
+            for row in spool.lock_rows(self.db, ids):
                 self._process_guarded(row)
         return len(ids)
 
@@ -122,7 +121,7 @@ class Pipeline:
             self._quarantine(row, "unexpected error:\n" + traceback.format_exc())
 
     def _quarantine(self, row: Spool, reason: str) -> None:
-        Spool.update(state="quarantined", reason=reason[:20000]).where(
+        Spool.update(state="quarantined", reason=reason[:20000], claimed_until=None).where(
             Spool.id == row.id).execute()
         log.warning("spool #%s quarantined: %s", row.id, reason.splitlines()[0][:300])
 

@@ -90,16 +90,21 @@ def open_counts(members: list[str]) -> dict[str, int]:
     return counts
 
 
+def lock_queue_cursor(queue: str, first: str) -> AssignCursor:
+    """The queue's assignment cursor, locked until commit: concurrent workers on
+    PostgreSQL take turns, so round-robin stays even and least_open sees fresh counts."""
+    AssignCursor.insert(queue=queue, last_assignee=first).on_conflict_ignore().execute()
+    q = AssignCursor.select().where(AssignCursor.queue == queue)
+    if not isinstance(AssignCursor._meta.database.obj, pw.SqliteDatabase):
+        q = q.for_update()
+    return q.get()
+
+
 def next_round_robin(queue: str, members: list[str]) -> str:
-    """The member after the last one picked; the cursor row is locked by the update."""
-    cursor = AssignCursor.get_or_none(AssignCursor.queue == queue)
-    if cursor is None or cursor.last_assignee not in members:
-        pick = members[0]
-    else:
-        pick = members[(members.index(cursor.last_assignee) + 1) % len(members)]
-    (AssignCursor.insert(queue=queue, last_assignee=pick)
-     .on_conflict(conflict_target=[AssignCursor.queue],
-                  update={AssignCursor.last_assignee: pick}).execute())
+    """The member after the last one picked (a new cursor starts before the first)."""
+    last = lock_queue_cursor(queue, members[-1]).last_assignee
+    pick = members[(members.index(last) + 1) % len(members)] if last in members else members[0]
+    AssignCursor.update(last_assignee=pick).where(AssignCursor.queue == queue).execute()
     return pick
 
 
