@@ -29,13 +29,20 @@ class TicketActions:
     # --- checks: raise ActionError, change nothing ------------------------------
 
     def resolve_staff(self, who: str, actor: str) -> str:
-        """`me`, an address or a name (case-insensitive) -> a staff address."""
-        who = who.strip()
-        if who.lower() == "me":
-            who = actor
+        """`me`, an address, a name, or an unambiguous first name or local part -> an address."""
+        who = " ".join(who.split()).lower()
+        if who == "me":
+            who = actor.lower()
         for s in self.config.staff:
-            if who.lower() in (s.email.lower(), s.name.lower()):
+            if who in (s.email.lower(), s.name.lower()):
                 return s.email.lower()
+        short = {s.email.lower() for s in self.config.staff
+                 if who in (s.email.lower().partition("@")[0], s.name.lower().partition(" ")[0])}
+        if len(short) == 1:
+            return short.pop()
+        if short:
+            names = ", ".join(sorted(short))
+            raise ActionError(f"{who!r} names more than one staff member: {names}")
         raise ActionError(f"{who!r} is not a staff member")
 
     def check_status(self, status: str) -> None:

@@ -65,7 +65,7 @@ def staff_outcome(block: CommandBlock, where: str) -> tuple[str, str]:
     if block.has("note"):
         return "note", f"internal note on {where} ({done})"
     if block.text:
-        return "staff", f"staff reply on {where}, relayed ({done})"
+        return "staff", f"staff reply on {where} ({done})"
     return "staff", f"staff commands on {where} ({done})"
 
 

@@ -16,7 +16,8 @@ from parsers.addresses import parse_address
 _MARKER = re.compile(r"^\s*(-{2,}\s*(forwarded message|weitergeleitete nachricht|"
                      r"message transféré|original message|ursprüngliche nachricht)\s*-{2,}|"
                      r"begin forwarded message:)\s*$", re.IGNORECASE)
-_FROM = re.compile(r"^\s*[*>]*\s*(from|von|de|van|da)\s*:\s*\*?\s*(.+?)\s*$", re.IGNORECASE)
+_FROM = re.compile(r"^\s*[*>]*\s*(from|von|de|van|da)\s*:\s*\**\s*(.+?)\s*$", re.IGNORECASE)
+_BARE = re.compile(r"[^\s<>()\[\],;:\"]+@[^\s<>()\[\],;:\"]+\.\w+")
 _NEXT = re.compile(r"^\s*[*>]*\s*(sent|date|gesendet|datum|envoyé|to|an|subject|betreff)\s*:",
                    re.IGNORECASE)
 
@@ -34,5 +35,13 @@ def forwarded_sender(text: str) -> tuple[str, str] | None:
             m = _FROM.match(candidate)
             if m:
                 value = re.sub(r"\[([^\]]*)\]\(mailto:[^)]*\)", r"\1", m.group(2)).strip("*")
-                return parse_address(value)
+                return parse_address(value) or _bare(value)
     return None
+
+
+def _bare(value: str) -> tuple[str, str] | None:
+    """`Dana dana@x` (HTML made into text loses the angle brackets)."""
+    m = _BARE.search(value)
+    if not m:
+        return None
+    return value[: m.start()].strip(" \"'"), m.group(0).lower()
