@@ -123,3 +123,11 @@ def age_ticket(daemon, ticket_id: int, column: str, days: float) -> None:
 
 def statuses(detail: dict) -> list[tuple[str, str, str]]:
     return [(e["old"], e["new"], e["actor"]) for e in detail["events"] if e["action"] == "status"]
+
+
+def relays_to(sink, addr: str, n: int = 1):
+    """Wait for n relayed staff replies ("<Staff> via <Support>") to addr."""
+    def found():
+        got = [m for m in sink.to(addr) if " via " in (m["From"] or "")]
+        return got if len(got) >= n else None
+    return wait_for(found, what=f"{n} relayed repl(ies) to {addr}")
