@@ -87,8 +87,10 @@ class TicketActions:
             return
         repository.record(ticket.id, actor, "status", ticket.status, status)
         ticket.status = status
-        if status == "resolved":
-            ticket.resolved_at, ticket.resolved_by = utcnow(), actor
+        if status == "resolved" or (status == "closed" and not ticket.resolved_by):
+            ticket.resolved_at, ticket.resolved_by = utcnow(), actor  # who completed it
+        elif status != "closed":
+            ticket.resolved_at = ticket.resolved_by = None  # open again: not completed
         if status == "closed":
             ticket.closed_at = utcnow()
         self._touch(ticket)

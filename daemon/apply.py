@@ -48,6 +48,7 @@ class Applier:
         if plan.new_status and plan.new_status != ticket.status:
             repository.record(ticket.id, requester, "status", ticket.status, plan.new_status)
             ticket.status = plan.new_status
+            ticket.resolved_at = ticket.resolved_by = None  # reopened: not completed any more
         repository.touch(ticket)
         ticket.save()
         for spec in plan.notices:

@@ -46,7 +46,7 @@ class StaffMail:
         note = block.has("note")
         relaying = bool(block.text) and not note
         status = self._apply(ticket, block, actor, notify_status=not relaying)
-        if ticket.status == "new":
+        if ticket.status == "new" and not block.has("status"):
             self.actions.set_status(ticket, "open", actor, notify=False)
         if note:
             self._note(ticket, block.text, msg, actor)

@@ -200,3 +200,14 @@ def test_status_subject_lists_the_senders_open_tickets(daemon, sink):
     assert re.search(r"\[#\d+\] Printer on fire\s+status new, assigned to \w+", text)
     assert lists[0]["To"] == DANA and lists[0]["Cc"] is None
     assert len(daemon.tickets()) == 4  # no ticket was made of it
+
+
+def test_staff_out_of_office_reply_is_not_relayed(daemon, sink):
+    ticket, notice, _ = open_ticket(daemon, sink)
+    ooo = gmail_reply(notice, "I am out of the office until Monday.",
+                      headers={"Auto-Submitted": "auto-replied"})
+    daemon.send(ooo)
+    wait_processed(daemon, 2)
+    outbox_settled(daemon)
+    assert relays(sink, ticket["id"]) == []
+    assert daemon.ticket(ticket["id"])["status"] == "new"
