@@ -16,6 +16,7 @@ from daemon.routing import RouteDecision
 from daemon.staff_plan import Policy
 from parsers.commands import CommandBlock
 from parsers.message import ParsedMessage
+from parsers.thanks import is_thanks_only
 
 REOPENING = ("pending", "resolved")
 
@@ -108,6 +109,9 @@ def _follow_up(msg, cls: Classification, ticket: TicketView, cc, route, policy) 
         return Plan("append", "customer", f"mail on {where} from an unauthenticated staff "
                     "address: stored only, commands ignored", ticket.id,
                     notices=(STAFF_FOLLOWUP,))
+    if ticket.status in ("resolved", "closed") and is_thanks_only(msg.visible_text):
+        return Plan("append", "customer", f"thanks on {ticket.status} {where}: stored, "
+                    "not reopened", ticket.id, participants=cc)
     reopen = ticket.status in REOPENING or (ticket.status == "closed"
                                             and policy.reopens_closed(ticket))
     if ticket.status == "closed" and not reopen:

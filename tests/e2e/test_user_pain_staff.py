@@ -321,3 +321,14 @@ def test_user_pain_22_outbound_from_is_always_ours(daemon, sink):
     assert senders == {"support@example.com"}
     assert all("customer.example" not in m["From"] and m["Sender"] is None
                for m in sink.parsed())
+
+
+def test_user_pain_19_thanks_only_reply_is_kept_without_reopening(daemon, sink):
+    ticket, ack = _closed_ticket(daemon, sink, 1)
+    daemon.send(customer_reply(ack, "Thanks a lot!\n\nDana"))
+    wait_processed(daemon, 2)
+    assert len(daemon.tickets()) == 1
+    detail = daemon.ticket(ticket["id"])
+    assert detail["status"] == "closed"
+    assert [m["visible_text"] for m in detail["messages"] if m["direction"] == "in"][-1] \
+        .startswith("Thanks a lot!")

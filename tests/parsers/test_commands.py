@@ -88,3 +88,4 @@ def test_escaped_and_bold_markers_and_crlf():
 def test_no_text_at_all():
     block = parse_commands("")
     assert block.commands == () and block.text == "" and block.errors == ()
+
