@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from daemon.classify import Classification, TicketView
 from parsers.authres import verify_sender
 from parsers.commands import CommandBlock, parse_commands
-from parsers.forward import forwarded_sender
+from parsers.forward import attached_sender, forwarded_sender
 from parsers.message import ParsedMessage
 
 UNVERIFIED = "unverified_staff"
@@ -70,10 +70,15 @@ def staff_outcome(block: CommandBlock, where: str) -> tuple[str, str]:
 
 
 def forwarded_requester(msg: ParsedMessage) -> tuple[str, str] | None:
-    """A staff mail marked `#fwd` names its requester in the forwarded block."""
+    """A staff mail marked `#fwd` names its requester: an attached mail, else the block."""
     head = parse_commands(msg.text)
     if not head.has("fwd"):
         return None
+    for att in msg.attachments:
+        if att.content_type == "message/rfc822":
+            found = attached_sender(att.data)
+            if found:
+                return found
     return forwarded_sender(head.text)
 
 

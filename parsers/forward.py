@@ -4,12 +4,15 @@ Gmail (`---------- Forwarded message ---------`), Apple Mail (`Begin forwarded
 message:`), Thunderbird (`-------- Forwarded Message --------`) and Outlook
 (`From:`/`Von:` then `Sent:`/`Gesendet:`) all put a From line at the top of
 the forwarded part. Only the first is taken; the caller decides whether to
-trust it (staff with an explicit marker only).
+trust it (staff with an explicit marker only). A mail forwarded as an
+attachment (message/rfc822) names its author in its own From header.
 """
 
 from __future__ import annotations
 
 import re
+from email.parser import BytesHeaderParser
+from email.policy import default
 
 from parsers.addresses import parse_address
 
@@ -45,3 +48,12 @@ def _bare(value: str) -> tuple[str, str] | None:
     if not m:
         return None
     return value[: m.start()].strip(" \"'"), m.group(0).lower()
+
+
+def attached_sender(raw: bytes) -> tuple[str, str] | None:
+    """(name, address) from the From header of an attached message/rfc822."""
+    try:
+        value = BytesHeaderParser(policy=default).parsebytes(raw).get("from")
+    except Exception:  # a broken attachment just names nobody
+        return None
+    return parse_address(str(value)) if value else None

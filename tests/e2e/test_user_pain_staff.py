@@ -332,3 +332,19 @@ def test_user_pain_19_thanks_only_reply_is_kept_without_reopening(daemon, sink):
     assert detail["status"] == "closed"
     assert [m["visible_text"] for m in detail["messages"] if m["direction"] == "in"][-1] \
         .startswith("Thanks a lot!")
+
+
+def test_user_pain_14_staff_forward_as_attachment_with_marker(daemon):
+    from email.message import EmailMessage
+
+    inner = EmailMessage()
+    inner["From"] = "Dana Customer <dana@customer.example>"
+    inner["To"] = "alice@example.com"
+    inner["Subject"] = "Printer on fire"
+    inner.set_content("My printer is on fire.\n")
+    outer = make_mail(frm="Alice Doe <alice@example.com>", subject="Fwd: Printer on fire",
+                      body="#fwd\n\nSee the attached mail.\n")
+    outer.add_attachment(inner)
+    daemon.send(outer)
+    ticket = wait_for(daemon.tickets, what="a ticket")[0]
+    assert ticket["requester"] == DANA

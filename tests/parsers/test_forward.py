@@ -26,3 +26,11 @@ def test_html_converted_outlook_forward():
 
 def test_no_forward():
     assert forwarded_sender("Hello\nFrom: the desk of Dana\n\nbye") is None
+
+
+def test_attached_message():
+    from parsers.forward import attached_sender
+
+    raw = b"From: =?utf-8?q?Dana_K=C3=BCnde?= <dana@customer.example>\nSubject: x\n\nhi\n"
+    assert attached_sender(raw) == ("Dana K\u00fcnde", "dana@customer.example")
+    assert attached_sender(b"Subject: no from\n\nhi\n") is None
