@@ -14,6 +14,7 @@ from daemon.config import Config
 from daemon.models import Attachment, Message, Ticket
 from daemon.notify import Notifier, message_context
 from daemon.plan import NoticeSpec, Plan
+from daemon.staff import StaffMail
 from parsers.addresses import domain_of
 from parsers.message import ParsedMessage
 from parsers.subject import clean_subject
@@ -25,10 +26,14 @@ class Applier:
     def __init__(self, config: Config, notifier: Notifier):
         self.config = config
         self.notifier = notifier
+        self.staff = StaffMail(config, notifier)
 
     def apply(self, plan: Plan, msg: ParsedMessage, spool_id: int | None,
               requester: str) -> int | None:
         if plan.action == "ignore":
+            return None
+        if plan.action == "status_list":
+            self.staff.status_list(requester, msg)
             return None
         if plan.action == "create":
             ticket = self._create(plan, msg, requester)
@@ -43,10 +48,13 @@ class Applier:
         if plan.new_status and plan.new_status != ticket.status:
             repository.record(ticket.id, requester, "status", ticket.status, plan.new_status)
             ticket.status = plan.new_status
+            ticket.resolved_at = ticket.resolved_by = None  # reopened: not completed any more
         repository.touch(ticket)
         ticket.save()
         for spec in plan.notices:
             self._notify(ticket, spec, msg, stored, requester)
+        if plan.commands is not None:
+            self.staff.carry_out(ticket, plan.commands, msg, stored)
         return ticket.id
 
     def _create(self, plan: Plan, msg: ParsedMessage, requester: str) -> Ticket:
@@ -54,7 +62,8 @@ class Applier:
         subject = clean_subject(msg.subject, self.config.tickets.tag_prefix) or "(no subject)"
         ticket = Ticket.create(
             subject=subject[:1000], status="closed" if plan.kind == "spam" else "new",
-            queue=route.queue, requester=requester, requester_name=msg.from_name[:200],
+            queue=route.queue, requester=requester,
+            requester_name=(plan.requester[0] if plan.requester else msg.from_name)[:200],
             priority=route.priority, tags=list(route.tags) + (["spam"] if plan.kind == "spam"
                                                               else []),
             root_message_id=msg.message_id, merged_from=plan.follows_closed,

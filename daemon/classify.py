@@ -9,6 +9,7 @@ matched is kept with the message so it can be explained later.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from parsers.addresses import split_plus
@@ -26,6 +27,7 @@ class TicketView:
     participants: frozenset[str]
     queue: str
     assignee: str | None
+    closed_at: datetime | None = None
 
 
 class Lookup(Protocol):

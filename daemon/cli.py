@@ -52,7 +52,20 @@ def build_parser() -> argparse.ArgumentParser:
     tn = t.add_parser("note")
     tn.add_argument("id", type=int)
     tn.add_argument("text")
-    for sp in (ta, tst, tn):
+    changes = [ta, tst, tn]
+    for name, arg in (("queue", "queue"), ("priority", "priority"), ("tag", "tag"),
+                      ("untag", "tag")):
+        sp = t.add_parser(name, help=f"set the {arg}" if name in ("queue", "priority")
+                          else f"{name} a ticket")
+        sp.add_argument("id", type=int)
+        sp.add_argument(arg)
+        changes.append(sp)
+    tc = t.add_parser("cc", help="add or drop a participant")
+    tc.add_argument("id", type=int)
+    tc.add_argument("cc_action", choices=("add", "drop"))
+    tc.add_argument("email")
+    changes.append(tc)
+    for sp in changes:
         sp.add_argument("--as", dest="actor", default=None,
                         help="who is acting (default: $USER@cli)")
 

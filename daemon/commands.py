@@ -120,17 +120,24 @@ def _change_ticket(args, config: Config, db, ticket: Ticket) -> int:
     try:
         with write_transaction(db):
             ticket = Ticket.get_by_id(ticket.id)
-            if args.action == "assign":
-                actions.assign(ticket, args.staff, actor)
-            elif args.action == "status":
-                actions.set_status(ticket, args.status, actor)
-            else:
-                actions.add_note(ticket, args.text, actor)
+            _CHANGES[args.action](actions, ticket, args, actor)
     except ActionError as exc:
         print(f"ticketd: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     print(f"#{ticket.id}: {args.action} done")
     return 0
+
+
+_CHANGES = {
+    "assign": lambda a, t, args, actor: a.assign(t, args.staff, actor),
+    "status": lambda a, t, args, actor: a.set_status(t, args.status, actor),
+    "note": lambda a, t, args, actor: a.add_note(t, args.text, actor),
+    "queue": lambda a, t, args, actor: a.set_queue(t, args.queue, actor),
+    "priority": lambda a, t, args, actor: a.set_priority(t, args.priority, actor),
+    "tag": lambda a, t, args, actor: a.tag(t, args.tag, actor),
+    "untag": lambda a, t, args, actor: a.untag(t, args.tag, actor),
+    "cc": lambda a, t, args, actor: a.cc(t, args.cc_action, args.email, actor),
+}
 
 
 def _show_text(d: dict) -> str:

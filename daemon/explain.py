@@ -36,6 +36,9 @@ def decision_json(d: Decision, pipeline: Pipeline) -> dict:
         "new_status": plan.new_status,
         "participants_added": [a for _, a in plan.participants],
         "notices": [{"template": n.template, "to": n.to} for n in plan.notices],
+        "commands": [str(c) for c in plan.commands.commands] if plan.commands else [],
+        "command_errors": (list(plan.commands.errors) + pipeline.applier.staff.check(
+            plan.commands, msg.from_addr or "")) if plan.commands else [],
     }
     if plan.action == "create" and route is not None:
         queue = pipeline.config.queue(route.queue)
@@ -78,6 +81,10 @@ def explain_text(info: dict) -> str:
         rows.append(("status", f"-> {info['new_status']}"))
     if info["participants_added"]:
         rows.append(("cc", ", ".join(info["participants_added"])))
+    if info["commands"] or info["command_errors"]:
+        rows.append(("commands", ", ".join(info["commands"]) or "-"))
+        for error in info["command_errors"]:
+            rows.append(("refused", f"{error} (so none is applied)"))
     notices = ", ".join(f"{n['template']} to {n['to']}" for n in info["notices"]) or "none"
     rows.append(("notices", notices))
     return "\n".join(f"{k:<11} {v}" for k, v in rows)

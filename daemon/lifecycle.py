@@ -26,7 +26,7 @@ def close_resolved(db: pw.Database, config: Config, every_seconds: float = 60.0)
     with write_transaction(db):
         for ticket in repository.resolved_before(cutoff):
             repository.record(ticket.id, "ticketd", "status", "resolved", "closed")
-            Ticket.update(status="closed", updated_at=utcnow()).where(
+            Ticket.update(status="closed", updated_at=utcnow(), closed_at=utcnow()).where(
                 Ticket.id == ticket.id).execute()
             closed += 1
     return closed

@@ -87,6 +87,7 @@ class Ticket(BaseModel):
     updated_at = UTCDateTimeField(default=utcnow)
     resolved_at = UTCDateTimeField(null=True)
     resolved_by = pw.CharField(null=True)
+    closed_at = UTCDateTimeField(null=True)  # when it closed: replies within a window reopen
     root_message_id = pw.CharField(null=True)  # the thread root every reply references
     merged_from = pw.IntegerField(null=True)  # a closed ticket this one follows up
 

@@ -20,12 +20,13 @@ from daemon.apply import Applier
 from daemon.classify import Classification, Context, classify
 from daemon.config import Config
 from daemon.db import write_transaction
-from daemon.models import Spool
+from daemon.models import Spool, utcnow
 from daemon.notify import Notifier, sender_from_config
 from daemon.plan import Plan, make_plan
 from daemon.render import Renderer
 from daemon.repository import DbLookup
 from daemon.routing import RouteDecision, Router, mail_facts
+from daemon.staff_plan import Policy, gate_staff
 from parsers.addresses import parse_address
 from parsers.message import ParsedMessage, ParseError, parse_message
 
@@ -77,12 +78,20 @@ class Pipeline:
         if not requester:
             raise Unprocessable("no usable From address and no envelope sender")
         cls = classify(msg, rcpt_to, self.ctx, self.lookup)
+        cls = gate_staff(msg, cls, self.config.security.trust_authentication_results)
         route = None
         if cls.kind in ("new", "spam") or cls.kind == "follow_up":
             route = self.router.route(mail_facts(msg, rcpt_to), queue_hint)
         ticket = self.lookup.ticket(cls.ticket_id) if cls.ticket_id else None
-        plan = make_plan(msg, cls, route, ticket, self.ctx.own_addresses, self.ctx.staff)
+        plan = make_plan(msg, cls, route, ticket, self.ctx.own_addresses, self.ctx.staff,
+                         self.policy())
+        requester = plan.requester[1] if plan.requester else requester
         return Decision(msg, requester, cls, route, plan)
+
+    def policy(self) -> Policy:
+        t = self.config.tickets
+        return Policy(t.reopen_closed_within_days, tuple(t.trust_reply_to), utcnow(),
+                      self.ctx.own_addresses)
 
     def process_one(self, row: Spool) -> tuple[str, int | None]:
         """Decide and apply one spooled message, inside the caller's transaction."""

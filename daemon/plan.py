@@ -7,11 +7,16 @@ roles to addresses once the assignee is known). `explain` prints a plan.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
+from daemon import staff_plan
 from daemon.classify import Classification, TicketView
 from daemon.routing import RouteDecision
+from daemon.staff_plan import Policy
+from parsers.commands import CommandBlock
 from parsers.message import ParsedMessage
+from parsers.thanks import is_thanks_only
 
 REOPENING = ("pending", "resolved")
 
@@ -26,7 +31,7 @@ class NoticeSpec:
 
 @dataclass(frozen=True)
 class Plan:
-    action: str  # create | append | ignore
+    action: str  # create | append | ignore | status_list
     kind: str  # customer | staff | auto_reply | bounce | spam
     outcome: str  # one line for logs and explain
     ticket_id: int | None = None
@@ -35,15 +40,20 @@ class Plan:
     participants: tuple[tuple[str, str], ...] = ()
     notices: tuple[NoticeSpec, ...] = ()
     follows_closed: int | None = None  # a new ticket that follows up a closed one
+    commands: CommandBlock | None = None  # staff mail: daemon/staff.py carries it out
+    requester: tuple[str, str] | None = None  # not the From: a staff forward, a web form
 
 
 ACK = NoticeSpec("ack", "requester", "auto-replied", rate_limited=True)
 STAFF_NEW = NoticeSpec("staff_new", "staff")
 STAFF_FOLLOWUP = NoticeSpec("staff_followup", "staff")
+NO_POLICY = Policy()
+REOPENED = NoticeSpec("status_reopened", "requester", "auto-replied", rate_limited=True)
 
 
 def make_plan(msg: ParsedMessage, cls: Classification, route: RouteDecision | None,
-              ticket: TicketView | None, own: frozenset[str], staff: frozenset[str]) -> Plan:
+              ticket: TicketView | None, own: frozenset[str], staff: frozenset[str],
+              policy: Policy = NO_POLICY) -> Plan:
     if cls.kind == "own_mail":
         return Plan("ignore", "own", "ignored: our own mail came back")
     if cls.kind == "bounce":
@@ -55,8 +65,24 @@ def make_plan(msg: ParsedMessage, cls: Classification, route: RouteDecision | No
         return Plan("create", "spam", "stored as spam, not answered", route=route,
                     new_status="closed", participants=())
     if cls.kind == "follow_up" and ticket is not None:
-        return _follow_up(msg, cls, ticket, cc, route)
-    return _new(msg, route, cc)
+        return _follow_up(msg, cls, ticket, cc, route, policy)
+    if staff_plan.is_status_request(msg):
+        return Plan("status_list", "customer", f"status list requested by {msg.from_addr}")
+    if cls.sender_role == "staff":
+        forwarded = staff_plan.forwarded_requester(msg)
+        if forwarded:
+            return _forward(msg, route, forwarded)
+    requester = staff_plan.reply_to_requester(msg, policy)
+    if requester is None:
+        cc = cc + tuple(p for p in staff_plan.reply_to_participants(msg, policy)
+                        if p[1] not in staff and p not in cc)
+    return dataclasses.replace(_new(msg, route, cc), requester=requester)
+
+
+def _forward(msg, route, requester) -> Plan:
+    return Plan("create", "customer", f"new ticket in {route.queue}, forwarded by "
+                f"{msg.from_addr} for {requester[1]}", route=route, notices=(ACK, STAFF_NEW),
+                requester=requester, commands=staff_plan.parse_commands(msg.text))
 
 
 def _new(msg, route, cc, follows_closed=None) -> Plan:
@@ -70,19 +96,33 @@ def _new(msg, route, cc, follows_closed=None) -> Plan:
                 follows_closed=follows_closed)
 
 
-def _follow_up(msg, cls: Classification, ticket: TicketView, cc, route) -> Plan:
+def _follow_up(msg, cls: Classification, ticket: TicketView, cc, route, policy) -> Plan:
     where = f"#{ticket.id} by {cls.rung}"
     if msg.robot.is_robot:
         return Plan("append", "auto_reply", f"auto-reply logged on {where}; no notice",
                     ticket.id)
     if cls.sender_role == "staff":
-        return Plan("append", "staff", f"staff mail on {where}", ticket.id, participants=cc)
-    if ticket.status == "closed":
+        block = staff_plan.staff_commands(msg)
+        kind, outcome = staff_plan.staff_outcome(block, where)
+        return Plan("append", kind, outcome, ticket.id, commands=block)
+    if cls.sender_role == staff_plan.UNVERIFIED:
+        return Plan("append", "customer", f"mail on {where} from an unauthenticated staff "
+                    "address: stored only, commands ignored", ticket.id,
+                    notices=(STAFF_FOLLOWUP,))
+    if ticket.status in ("resolved", "closed") and is_thanks_only(msg.visible_text):
+        return Plan("append", "customer", f"thanks on {ticket.status} {where}: stored, "
+                    "not reopened", ticket.id, participants=cc)
+    reopen = ticket.status in REOPENING or (ticket.status == "closed"
+                                            and policy.reopens_closed(ticket))
+    if ticket.status == "closed" and not reopen:
         return _new(msg, route, cc, follows_closed=ticket.id)
-    new_status = "open" if ticket.status in REOPENING else None
+    new_status = "open" if reopen else None
     what = f"follow-up on {where}" + (f", reopened from {ticket.status}" if new_status else "")
+    # Answering "waiting for you" needs no notice; a resolved or closed ticket that opens
+    # again tells the customer it is being looked at.
+    notices = (STAFF_FOLLOWUP,) + ((REOPENED,) if reopen and ticket.status != "pending" else ())
     return Plan("append", "customer", what, ticket.id, new_status=new_status,
-                participants=cc, notices=(STAFF_FOLLOWUP,))
+                participants=cc, notices=notices)
 
 
 def new_participants(msg: ParsedMessage, own: frozenset[str], staff: frozenset[str],

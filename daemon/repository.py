@@ -50,6 +50,7 @@ def ticket_view(t: Ticket) -> TicketView:
     return TicketView(
         id=t.id, status=t.status, requester=t.requester,
         participants=frozenset(participants_of(t.id)), queue=t.queue, assignee=t.assignee,
+        closed_at=t.closed_at,
     )
 
 
@@ -170,3 +171,13 @@ def resolved_before(cutoff: datetime) -> list[Ticket]:
 
 def one_hour_ago() -> datetime:
     return utcnow() - timedelta(hours=1)
+
+
+def sent_since(kind: str, rate_key: str, since: datetime) -> int:
+    return (Outbox.select().where((Outbox.kind == kind) & (Outbox.rate_key == rate_key) &
+                                  (Outbox.created_at >= since)).count())
+
+
+def open_tickets_of(requester: str) -> list[Ticket]:
+    return list(Ticket.select().where((Ticket.requester == requester) &
+                                      Ticket.status.in_(OPEN_STATUSES)).order_by(Ticket.id))
