@@ -58,7 +58,8 @@ def classify(msg: ParsedMessage, rcpt_to: tuple[str, ...], ctx: Context,
     if _is_own_mail(msg, ctx):
         return Classification("own_mail", notes=("our own mail came back; ignored",))
     if msg.robot.is_bounce:
-        found = lookup.ticket_by_message_ids(msg.thread_ids)
+        returned = msg.bounce.message_ids if msg.bounce else ()
+        found = lookup.ticket_by_message_ids(tuple(dict.fromkeys(returned + msg.thread_ids)))
         return Classification("bounce", found[0] if found else None, found[1] if found else "")
     if msg.is_spam:
         return Classification("spam", notes=("marked as spam by X-Spam headers",))
