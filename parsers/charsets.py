@@ -96,7 +96,13 @@ def unescape_8bit(value: str) -> str:
     """A header read with surrogateescape (raw 8-bit bytes) -> the text they meant."""
     if not any("\udc80" <= ch <= "\udcff" for ch in value):
         return value
-    return decode_bytes(value.encode("utf-8", "surrogateescape"))
+    data = value.encode("utf-8", "surrogateescape")
+    text = _try(data, "utf-8")
+    if text is not None:
+        return text
+    if len(data) < 80:  # too short to detect: the legacy charset most 8-bit headers use
+        return data.decode("cp1252", "replace")
+    return guess(data)
 
 
 def decode_header_value(value) -> str:

@@ -141,13 +141,19 @@ def _safe(fn, default=None):
         return default
 
 
-def _all(msg, name: str) -> list:
-    return _safe(lambda: msg.get_all(name), None) or []
+def _raw_items(msg) -> list[tuple[str, str]]:
+    """Header values as written: 8-bit bytes kept (as surrogates), not turned into U+FFFD."""
+    items = _safe(msg.raw_items, None)
+    return list(items) if items is not None else list(_safe(msg.items, []))
+
+
+def _all(msg, name: str) -> list[str]:
+    return [v for k, v in _raw_items(msg) if str(k).strip().lower() == name]
 
 
 def _first_headers(msg) -> dict[str, str]:
     out: dict[str, str] = {}
-    for name, value in _safe(msg.items, []):
+    for name, value in _raw_items(msg):
         key = str(name).strip().lower()
         if key not in out:
             out[key] = _header_str(value)
