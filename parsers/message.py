@@ -11,10 +11,14 @@ big attachments are taken out before parsing (parsers.bigparts).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.parser import BytesParser
+from email.policy import compat32
 
 import mailparser
+from mailparser.exceptions import MailParserRecursionError
 
 from parsers.addresses import parse_address_list
 from parsers.bigparts import extract_big_parts
@@ -23,11 +27,16 @@ from parsers.charsets import decode_header_value as _decode
 from parsers.dates import message_date
 from parsers.dsn import BounceReport, parse_dsn
 from parsers.inline import link_inline_images
-from parsers.mime import Attachment, Forward, walk
+from parsers.mime import Attachment, Forward, Walked, walk
 from parsers.references import message_id_list, normalize_message_id
 from parsers.robots import HUMAN, RobotFinding, detect_robot
 
 __all__ = ["Attachment", "Forward", "ParseError", "ParsedMessage", "parse_message"]
+
+
+TOO_DEEP = "MIME structure nested too deep to read"
+MAX_MULTIPARTS = 200  # more multipart containers than this is an attack, not a mail
+_MULTIPART_HEADER = re.compile(rb"(?im)^content-type:[ \t]*multipart/")
 
 
 class ParseError(Exception):
@@ -88,17 +97,20 @@ def parse_message(raw: bytes, received_at: datetime | None = None) -> ParsedMess
     defects = ["NUL bytes removed"] if len(clean) != len(raw) else []
     extracted = extract_big_parts(clean)
     try:
+        if len(_MULTIPART_HEADER.findall(extracted.raw)) > MAX_MULTIPARTS:
+            raise RecursionError("too many nested multiparts to try")
         mail = mailparser.parse_from_bytes(extracted.raw)
-    except RecursionError as exc:
-        raise ParseError("MIME structure too deep to read") from exc
+        msg = mail.message
+        defects += [str(d) for d in (_safe(lambda: mail.defects_categories) or ())]
+        walked = walk(msg, extracted)
+    except (RecursionError, MailParserRecursionError):
+        msg, walked = _headers_only(extracted.raw)
+        defects.append(TOO_DEEP)
     except Exception as exc:  # mail-parser raises many types on broken input
         raise ParseError(f"mail-parser could not read the message: {exc!r}") from exc
-    msg = mail.message
     headers = _first_headers(msg)
     if not headers:
         raise ParseError("no header lines found")
-    defects += [str(d) for d in (_safe(lambda: mail.defects_categories) or ())]
-    walked = walk(msg, extracted)
     defects += walked.defects
     subject = " ".join(_decode(headers.get("subject", "")).split())
     from_list = parse_address_list(_addresses(msg, "from"))
@@ -132,6 +144,12 @@ def parse_message(raw: bytes, received_at: datetime | None = None) -> ParsedMess
         received_count=len(_all(msg, "received")),
         bounce=_bounce(msg, headers, from_list, subject),
     )
+
+
+def _headers_only(raw: bytes):
+    """Nesting too deep for any MIME parser: keep the headers, say why the body is missing."""
+    msg = BytesParser(policy=compat32).parsebytes(raw, headersonly=True)
+    return msg, Walked(plain=[f"({TOO_DEEP}; the raw message is kept.)"])
 
 
 def _safe(fn, default=None):

@@ -85,7 +85,7 @@ def test_user_pain_06_charsets_big5_shift_jis_koi8r_and_quoted_printable():
 
 def test_user_pain_06_charsets_8bit_utf8_and_latin1_headers():
     raw = ("From: Jürgen Müller <jm@customer.example>\nTo: support@example.com\n"
-           "Subject: Größe ändern\n\nbody\n").encode("utf-8")
+           "Subject: Größe ändern\n\nbody\n").encode()
     msg = parse_message(raw)
     assert msg.subject == "Größe ändern"
     assert msg.from_ == ("Jürgen Müller", "jm@customer.example")
