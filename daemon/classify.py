@@ -13,7 +13,7 @@ from typing import Protocol
 
 from parsers.addresses import split_plus
 from parsers.message import ParsedMessage
-from parsers.subject import find_ticket_id
+from parsers.subject import find_ticket_ids
 
 OWN_HEADER = "x-ticketd-ticket"
 
@@ -91,8 +91,7 @@ def _thread(msg, rcpt_to, ctx: Context, lookup: Lookup) -> Classification:
 
 def _candidates(msg, rcpt_to, ctx, lookup, notes):
     """(rung, ticket id) in ladder order; lazily, so lookups stop at the first hit."""
-    tag = find_ticket_id(msg.subject, ctx.tag_prefix)
-    if tag is not None:
+    for tag in find_ticket_ids(msg.subject, ctx.tag_prefix):
         yield "subject tag", tag
     found = lookup.ticket_by_message_ids(msg.thread_ids)
     if found is not None:
