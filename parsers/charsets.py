@@ -25,6 +25,9 @@ _SUPERSETS = {
 }
 _LATIN1 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii",
            "iso_8859-1", "cp819", "ansi_x3.4-1968"}
+_UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|"
+                       rb"[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH = re.compile(rb"[\x80-\xff]")
 _C1 = re.compile(rb"[\x80-\x9f]")
 _JIS_ESCAPE = re.compile(rb"\x1b(\$[@B]|\(J|\$\(D)")
 
@@ -66,10 +69,16 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
 
 
 def guess(data: bytes) -> str:
-    """No usable label: UTF-8 if valid, else charset-normalizer, else UTF-8 with U+FFFD."""
+    """No usable label: UTF-8 if valid, else charset-normalizer, else UTF-8 with U+FFFD.
+
+    Real UTF-8 sequences beside a few broken bytes mean damaged UTF-8, not another
+    charset: those bytes become U+FFFD instead of turning the whole text to mojibake."""
     text = _try(data, "utf-8")
     if text is not None:
         return text
+    sequences = len(_UTF8_SEQ.findall(data))
+    if sequences and sequences >= len(_HIGH.findall(data)) // 4:
+        return data.decode("utf-8", "replace")
     try:
         best = from_bytes(data[:200_000]).best()
     except Exception:  # a detector must never cost a message
