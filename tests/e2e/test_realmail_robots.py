@@ -181,7 +181,7 @@ def test_user_pain_21_bounce_of_a_notice_lands_on_its_ticket_and_marks_the_addre
     daemon.send(make_mail(frm=gone, subject="First"))
     ack = wait_for(lambda: sink.to(gone), what="the ack")[0]
     ticket = daemon.tickets()[0]
-    send(daemon.port, dsn(ack["Message-ID"], gone), mail_from="")
+    send(daemon.port, dsn(ack["Message-ID"], gone), mail_from="<>")
     detail = wait_for(lambda: (lambda d: d if events(d, "bounce") else None)(
         daemon.ticket(ticket["id"])), what="the bounce event")
     assert any("5.1.1" in e["new"] and gone in e["new"] for e in events(detail, "bounce"))
@@ -200,7 +200,7 @@ def test_user_pain_21_bounce_of_a_notice_lands_on_its_ticket_and_marks_the_addre
 
 def test_user_pain_21_bounce_naming_no_mail_of_ours_changes_nothing(daemon, sink):
     send(daemon.port, dsn("<somebody-else@elsewhere.example>", "x@customer.example"),
-         mail_from="")
+         mail_from="<>")
     wait_for(lambda: "bounce that names no mail of ours" in daemon.log_text(),
              what="the log line")
     assert daemon.tickets() == []
@@ -253,3 +253,15 @@ def test_user_pain_30_foreign_tokens_do_not_hide_ours(daemon):
                                   f"[Ticket #{first['id']}]", body="More.\n"))
     wait_for(lambda: len(inbound(daemon.ticket(first["id"]))) == 2, what="the follow-up")
     assert len(daemon.tickets()) == 1
+
+
+def test_user_pain_27_per_domain_ack_limit_when_the_admin_sets_it(daemon_factory, sink):
+    daemon = daemon_factory(config_text(sink.port, ack_limit="5\nack_domain_limit_per_hour = 3"))
+    for i in range(6):
+        daemon.send(make_mail(frm=f"bot{i}@flood.example", subject=f"Flood {i}"))
+    daemon.send(make_mail(frm="someone@other.example", subject="Unrelated"))
+    wait_for(lambda: len(daemon.tickets()) == 7, what="7 tickets")
+    wait_for(lambda: sink.to("someone@other.example"), what="the other domain's ack")
+    settle(2)
+    acks = [o for o in daemon.outbox() if o["kind"] == "ack"]
+    assert sum(o["to"][0].endswith("@flood.example") for o in acks) == 3
