@@ -67,10 +67,10 @@ class Pipeline:
         self.applier = Applier(config, Notifier(config, renderer))
 
     def decide(self, raw: bytes, rcpt_to: tuple[str, ...] = (), mail_from: str = "",
-               queue_hint: str | None = None) -> Decision:
+               queue_hint: str | None = None, received_at=None) -> Decision:
         """Everything up to the plan; reads the database, writes nothing."""
         try:
-            msg = parse_message(raw)
+            msg = parse_message(raw, received_at)
         except ParseError as exc:
             raise Unprocessable(str(exc)) from exc
         requester = msg.from_addr or _envelope_sender(mail_from)
@@ -87,7 +87,7 @@ class Pipeline:
     def process_one(self, row: Spool) -> tuple[str, int | None]:
         """Decide and apply one spooled message, inside the caller's transaction."""
         decision = self.decide(bytes(row.raw), tuple(row.rcpt_to or ()), row.mail_from,
-                               row.queue_hint)
+                               row.queue_hint, row.received_at)
         ticket_id = self.applier.apply(decision.plan, decision.msg, row.id, decision.requester)
         outcome = decision.plan.outcome
         for note in decision.classification.notes:
