@@ -40,7 +40,7 @@ def html_to_text(html: str) -> str:
     except Exception:  # html2text on hostile markup: fall back to the tags stripped
         text = re.sub(r"<[^>]*>", " ", html)
     text = _UNSAFE_LINK.sub("]", text)
-    text = _MD_ESCAPE.sub(r"\1", text)
+    text = _MD_ESCAPE.sub(r"\1", text).replace("\xa0", " ")
     text = "\n".join(ln.rstrip() for ln in text.split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()

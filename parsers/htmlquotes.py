@@ -21,7 +21,7 @@ _CUT_TO_END = re.compile(
     r"""|<div[^>]*\bname\s*=\s*["']?messageReplySection"""
     r"""|<div[^>]*\bclass\s*=\s*["'][^"']*\b(?:x_)?(?:OutlookMessageHeader|yahoo_quoted|"""
     r"""zmail_extra|protonmail_quote)\b"""
-    r"""|<div[^>]*\bdata-marker\s*=\s*["']__QUOTED_TEXT__"""
+    r"""|<(?:div|hr)[^>]*\bdata-marker\s*=\s*["']__(?:QUOTED_TEXT|DIVIDER|HEADERS)__"""
     r"""|<div[^>]*style\s*=\s*["'][^"']*border-top\s*:\s*solid\s*#(?:E1E1E1|B5C4DF)[^>]*>"""
     r"""\s*(?:<p[^>]*>\s*)?(?:<[bs][^>]*>|<span[^>]*>\s*<b>)""",
     re.IGNORECASE | re.DOTALL,
@@ -29,13 +29,14 @@ _CUT_TO_END = re.compile(
 # Elements removed whole, text after them kept (bottom-posting works).
 _QUOTE_ELEMENT = re.compile(
     r"""<(div|blockquote)\b[^>]*\bclass\s*=\s*["'][^"']*\b(?:gmail_quote|gmail_quote_container|"""
-    r"""moz-cite-prefix|gmail_attr)\b[^>]*>"""
+    r"""moz-cite-prefix|gmail_attr|protonmail_quote)\b[^>]*>"""
+    r"""|<(div)\b[^>]*\bname\s*=\s*["']quote["'][^>]*>"""
     r"""|<(blockquote)\b[^>]*\btype\s*=\s*["']?cite\b[^>]*>""",
     re.IGNORECASE,
 )
 _SIGNATURE_ELEMENT = re.compile(
     r"""<(div|span|table)\b[^>]*\b(?:class|id)\s*=\s*["'][^"']*\b(?:gmail_signature|"""
-    r"""gmail_signature_prefix|"""
+    r"""gmail_signature_prefix|protonmail_signature_block|"""
     r"""moz-signature|Signature|x_Signature)\b[^>]*>""",
     re.IGNORECASE,
 )

@@ -36,6 +36,7 @@ __all__ = ["Attachment", "Forward", "ParseError", "ParsedMessage", "parse_messag
 
 TOO_DEEP = "MIME structure nested too deep to read"
 MAX_MULTIPARTS = 200  # more multipart containers than this is an attack, not a mail
+_FORWARD_SUBJECT = re.compile(r"^\s*(fwd?|wg|tr|rv|enc|doorst|vs|vb|i|转发|轉寄)\s*:", re.I)
 _MULTIPART_HEADER = re.compile(rb"(?im)^content-type:[ \t]*multipart/")
 
 
@@ -132,7 +133,7 @@ def parse_message(raw: bytes, received_at: datetime | None = None) -> ParsedMess
         date=date,
         text=text + _forward_text(walked.forwards),
         html=html,
-        visible_text=_visible(text, html, plain_written) + _forward_text(walked.forwards),
+        visible_text=_visible(text, html, plain_written, subject) + _forward_text(walked.forwards),
         attachments=tuple(attachments),
         robot=_robot(headers, msg, from_list, subject),
         headers=headers,
@@ -199,8 +200,11 @@ def _bodies(walked) -> tuple[str, str, list[Attachment]]:
     return plain.replace("\r\n", "\n").replace("\x00", ""), html, attachments
 
 
-def _visible(text: str, html: str, plain_written: bool) -> str:
-    """A written plain part is stripped as text; HTML-only mail by its markup."""
+def _visible(text: str, html: str, plain_written: bool, subject: str) -> str:
+    """A written plain part is stripped as text; HTML-only mail by its markup. A forward
+    (Fwd:, FW:, WG:...) is kept whole: the old mail under it is what we are sent."""
+    if _FORWARD_SUBJECT.match(subject):
+        return text.strip()
     if plain_written or not html.strip():
         return visible_text(text)
     return visible_html_text(html) or visible_text(text, bare_quotes=False)

@@ -93,21 +93,24 @@ def _header_block_start(lines: list[str]) -> int | None:
         if _ORIGINAL.match(line) and _has_text_before(lines, i):
             return i
         j = i + 1 if _RULE.match(line) else i
-        if j < len(lines) and _HDR_FROM.match(lines[j]) and _next_headers(lines, j) >= 2:
-            if _has_text_before(lines, i):
-                return i
+        if j < len(lines) and _is_header_block(lines, j) and _has_text_before(lines, i):
+            return i
     return None
 
 
-def _next_headers(lines: list[str], i: int) -> int:
-    """How many header lines follow a From: line (wrapped values allowed)."""
-    count = 0
-    for line in lines[i + 1 : i + 9]:
-        if _HDR_NEXT.match(line):
+def _is_header_block(lines: list[str], i: int) -> bool:
+    """Three or more header lines from here, one of them From (GMX puts Sent first)."""
+    if not (_HDR_FROM.match(lines[i]) or _HDR_NEXT.match(lines[i])):
+        return False
+    count, has_from = 0, False
+    for line in lines[i : i + 10]:
+        if _HDR_FROM.match(line):
+            count, has_from = count + 1, True
+        elif _HDR_NEXT.match(line):
             count += 1
         elif not line.strip():
             break
-    return count
+    return has_from and count >= 3
 
 
 def attribution_at(lines: list[str], i: int) -> int:
