@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.parser import BytesParser
+from email.utils import getaddresses
 from email.policy import compat32
 
 import mailparser
@@ -186,9 +187,11 @@ def _header_str(value) -> str:
     return unescape_8bit(value if isinstance(value, str) else str(value))
 
 
-def _addresses(msg, name: str) -> list[str]:
-    """Address headers with their display names decoded (RFC 2047 and 8-bit)."""
-    return [_decode(_header_str(v)) for v in _all(msg, name)]
+def _addresses(msg, name: str) -> list[tuple[str, str]]:
+    """(name, addr) pairs: split first, then names decoded, so an encoded comma
+    (`=?utf-8?q?Doe=2C_John?=`) stays inside its name."""
+    values = [_header_str(v).replace("\r", " ").replace("\n", " ") for v in _all(msg, name)]
+    return [(" ".join(_decode(n).split()), a) for n, a in getaddresses(values)]
 
 
 def _bodies(walked) -> tuple[str, str, list[Attachment]]:

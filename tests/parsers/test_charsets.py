@@ -107,3 +107,12 @@ def test_decode_bytes_never_raises_on_any_label():
 def test_base64_subject_in_iso_2022_jp_with_raw_escape():
     word = "=?ISO-2022-JP?B?" + base64.b64encode("件名".encode("iso-2022-jp")).decode() + "?="
     assert decode_header_value(word) == "件名"
+
+
+def test_user_pain_06_charsets_encoded_comma_stays_in_the_display_name():
+    raw = raw_mail("From: =?utf-8?q?M=C3=BCller=2C_J=C3=BCrgen?= <jm@customer.example>\n"
+                   "To: =?utf-8?q?Support=2C_Team?= <support@example.com>, b@x.example\n"
+                   "Subject: x\n")
+    msg = parse_message(raw)
+    assert msg.from_ == ("Müller, Jürgen", "jm@customer.example")
+    assert msg.to == (("Support, Team", "support@example.com"), ("", "b@x.example"))
