@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.parser import BytesParser
-from email.utils import getaddresses
 from email.policy import compat32
+from email.utils import getaddresses
 
 import mailparser
 from mailparser.exceptions import MailParserRecursionError
