@@ -27,6 +27,7 @@ from daemon.render import Renderer
 from daemon.repository import DbLookup
 from daemon.routing import RouteDecision, Router, mail_facts
 from parsers.addresses import parse_address
+from parsers.dates import raw_date
 from parsers.message import ParsedMessage, ParseError, parse_message
 
 log = logging.getLogger("ticketd.pipeline")
@@ -102,7 +103,7 @@ class Pipeline:
             return 0
         spool.count_attempt(self.db, ids)
         with write_transaction(self.db):
-            for row in spool.claim(self.db, ids):
+            for row in sorted(spool.claim(self.db, ids), key=written_order):
                 self._process_guarded(row)
         return len(ids)
 
@@ -125,6 +126,12 @@ class Pipeline:
         Spool.update(state="quarantined", reason=reason[:20000]).where(
             Spool.id == row.id).execute()
         log.warning("spool #%s quarantined: %s", row.id, reason.splitlines()[0][:300])
+
+
+def written_order(row: Spool) -> tuple:
+    """A batch is processed in the order its mails were written (§29): an original
+    fetched after its reply still comes first, so the reply threads to it."""
+    return (raw_date(bytes(row.raw[:65536]), row.received_at), row.id)
 
 
 def _envelope_sender(mail_from: str) -> str | None:

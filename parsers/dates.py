@@ -7,10 +7,20 @@ and the reason is returned for the message's defects.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 FUTURE_SLACK = timedelta(hours=24)
+_DATE_HEADER = re.compile(rb"^date:[ \t]*(.*(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
+
+
+def raw_date(raw: bytes, received_at: datetime) -> datetime:
+    """The usable Date of raw bytes, without a full parse; else `received_at`."""
+    head = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[0]
+    m = _DATE_HEADER.search(head)
+    value = m.group(1).decode("ascii", "replace") if m else None
+    return message_date(value, received_at)[0]
 
 
 def message_date(value: str | None, received_at: datetime | None) -> tuple[datetime, str]:

@@ -122,3 +122,20 @@ def test_user_pain_17_notices_thread_in_the_customers_client(daemon, sink):
     replies = {m["In-Reply-To"] for m in notices}
     assert {"<r0@customer.example>", "<r1@customer.example>",
             "<r2@customer.example>"} <= replies
+
+
+def test_user_pain_29_reply_fetched_before_its_original_still_threads(daemon, tmp_path):
+    original = make_mail(subject="Printer on fire", message_id="<orig@customer.example>",
+                         date="Tue, 01 Apr 2025 09:00:00 +0200")
+    reply = make_mail(subject="Re: Printer on fire", message_id="<reply@customer.example>",
+                      date="Tue, 01 Apr 2025 09:30:00 +0200", body="It spreads.\n",
+                      headers={"In-Reply-To": "<orig@customer.example>",
+                               "References": "<orig@customer.example>"})
+    (tmp_path / "1-reply.eml").write_bytes(reply.as_bytes())
+    (tmp_path / "2-original.eml").write_bytes(original.as_bytes())
+    daemon.cli("ingest", str(tmp_path / "1-reply.eml"), str(tmp_path / "2-original.eml"))
+    (ticket,) = wait_for(daemon.tickets, what="the ticket")
+    msgs = inbound(daemon.ticket(ticket["id"]))
+    assert [m["message_id"] for m in msgs] == ["orig@customer.example",
+                                               "reply@customer.example"]
+    assert [m["sent_at"][:19] for m in msgs] == ["2025-04-01T07:00:00", "2025-04-01T07:30:00"]
