@@ -27,6 +27,7 @@ _ATTRIBUTION = re.compile(
     rf"(?:{_LEAD})\s.{{0,300}}?(?:{_WROTE}).{{0,200}}?"
     rf"|.{{0,200}}(?:{_WROTE})"
     rf"|.{{0,120}}\b(?:wrote|schrieb|schreef|skrev) (?:on|am|op|den)\b.{{0,120}}"
+    rf"|.{{0,120}}\d[:.]\d\d\b.{{0,40}}\b(?:{_WROTE})\s.{{0,100}}@.{{0,100}}"
     rf"|\d{{4}}年\d{{1,2}}月\d{{1,2}}日.{{0,120}}<[^>\s]+@[^>\s]+>"
     rf"|\d{{4}}[/.-]\d{{1,2}}[/.-]\d{{1,2}}.{{0,120}}<[^>\s]+@[^>\s]+>"
     rf")\s*[:：]\s*$",
@@ -116,8 +117,8 @@ def _is_header_block(lines: list[str], i: int) -> bool:
 def attribution_at(lines: list[str], i: int) -> int:
     """Lines in the attribution starting at i (1-3), or 0 when there is none."""
     for n in (1, 2, 3):
-        if i + n > len(lines):
-            break
+        if i + n > len(lines) or not lines[i + n - 1].strip():
+            break  # a wrapped attribution never spans a blank line
         joined = " ".join(ln.strip() for ln in lines[i : i + n])
         if len(joined) < 400 and _ATTRIBUTION.match(joined) and _EVIDENCE.search(joined):
             return n
