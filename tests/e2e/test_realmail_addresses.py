@@ -139,3 +139,29 @@ def test_user_pain_29_reply_fetched_before_its_original_still_threads(daemon, tm
     assert [m["message_id"] for m in msgs] == ["orig@customer.example",
                                                "reply@customer.example"]
     assert [m["sent_at"][:19] for m in msgs] == ["2025-04-01T07:00:00", "2025-04-01T07:30:00"]
+
+
+def test_user_pain_07_message_that_kept_killing_the_worker_is_quarantined_then_retried(
+        daemon_factory, sink):
+    import sqlite3
+
+    from conftest import config_text
+
+    daemon = daemon_factory(config_text(sink.port), start=False)
+    daemon.cli("quarantine", "list")  # creates the database
+    raw = make_mail(subject="Poison?").as_bytes()
+    db = sqlite3.connect(daemon.folder / "ticketd.db")
+    with db:  # as if the worker had died on this message three times already
+        db.execute("insert into spool (received_at, source, mailbox, dedupe_key, mail_from, "
+                   "rcpt_to, raw, size, state, attempts) values (datetime('now'), 'smtp', "
+                   "'smtp:support@example.com', 'sha:x', ?, '[]', ?, ?, 'new', 3)",
+                   (CUSTOMER, raw, len(raw)))
+    db.close()
+    daemon.start()
+    (row,) = wait_for(lambda: daemon.json("quarantine", "list"), what="the quarantine")
+    assert "stopped the worker" in row["reason"]
+    assert daemon.tickets() == []
+    out = daemon.cli("quarantine", "retry", str(row["id"])).stdout.decode()
+    assert f"#{row['id']}: done" in out
+    assert daemon.json("quarantine", "list") == []
+    assert [t["subject"] for t in daemon.tickets()] == ["Poison?"]
