@@ -19,6 +19,7 @@ from parsers.signatures import strip_signature
 _DROP = re.compile(r"(?is)<(script|style|head|title|template|noscript)\b.*?</\1\s*>")
 _COMMENT = re.compile(r"(?s)<!--.*?-->")
 _MD_ESCAPE = re.compile(r"\\([-+*_#.!\[\]`])")
+_HR_TAIL = re.compile(r"(\n\s*\* \* \*\s*)+$")  # html2text's <hr>, left over at the end
 _UNSAFE_LINK = re.compile(r"\]\(\s*(?:javascript|vbscript|data):[^)]*\)", re.IGNORECASE)
 
 
@@ -57,7 +58,7 @@ def visible_text(text: str, bare_quotes: bool = True) -> str:
 def visible_html_text(html: str) -> str:
     """The author's words from HTML: quotes found by markup, then by the text rules."""
     stripped, _ = strip_html_quotes(html or "")
-    shown = visible_text(html_to_text(stripped), bare_quotes=False)
+    shown = _HR_TAIL.sub("", visible_text(html_to_text(stripped), bare_quotes=False))
     return shown or visible_text(html_to_text(html or ""), bare_quotes=False)
 
 

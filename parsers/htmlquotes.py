@@ -18,6 +18,7 @@ from parsers.quotes import attribution_at
 _CUT_TO_END = re.compile(
     r"""<div[^>]*\bid\s*=\s*["']?(?:x_)?(?:divRplyFwdMsg|appendonsend|"""
     r"""mail-editor-reference-message-container)\b"""
+    r"""|<hr[^>]*\bid\s*=\s*["']?(?:ecx)?stopSpelling\b"""
     r"""|<div[^>]*\bname\s*=\s*["']?messageReplySection"""
     r"""|<div[^>]*\bclass\s*=\s*["'][^"']*\b(?:x_)?(?:OutlookMessageHeader|yahoo_quoted|"""
     r"""zmail_extra|protonmail_quote)\b"""
@@ -109,9 +110,20 @@ def _remove_attributed_blockquotes(html: str) -> tuple[str, int]:
 
 
 def _drop_attribution_markup(head: str) -> str:
-    """Remove the last text block (the attribution) before a removed blockquote."""
-    m = re.search(r"(?is)(<(div|p)\b[^>]*>)(?:(?!<(?:div|p)\b).)*$", head)
-    if m and len(head) - m.start() < 600:
-        return head[: m.start()]
-    cut = max(head.rfind("<br"), head.rfind(">"))
-    return head[: cut + 1] if cut >= 0 and len(head) - cut < 400 else head
+    """Cut the attribution before a removed blockquote: back to the furthest tag
+    boundary whose following text is still nothing but the attribution."""
+    from parsers.body import html_to_text
+
+    best, size = None, 0
+    for m in reversed(list(_BOUNDARY.finditer(head))):
+        lines = [ln for ln in html_to_text(head[m.start():]).split("\n") if ln.strip()]
+        if not lines:
+            continue
+        if len(lines) > 3 or attribution_at(lines, 0) != len(lines) or size not in (0,
+                                                                                  len(lines)):
+            break  # more text than the attribution the first boundary found
+        best, size = m.start(), len(lines)
+    return head[:best] if best is not None else head
+
+
+_BOUNDARY = re.compile(r"<(?:br|/p|/div|p|div)\b[^>]*>", re.IGNORECASE)

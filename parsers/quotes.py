@@ -29,6 +29,7 @@ _ATTRIBUTION = re.compile(
     rf"|.{{0,120}}\b(?:wrote|schrieb|schreef|skrev) (?:on|am|op|den)\b.{{0,120}}"
     rf"|.{{0,120}}\d[:.]\d\d\b.{{0,40}}\b(?:{_WROTE})\s.{{0,100}}@.{{0,100}}"
     rf"|\d{{4}}年\d{{1,2}}月\d{{1,2}}日.{{0,120}}<[^>\s]+@[^>\s]+>"
+    rf"|.{{0,60}}\b\d{{1,2}}:\d\d\b.{{0,100}}<[^>\s]+@[^>\s]+>"
     rf"|\d{{4}}[/.-]\d{{1,2}}[/.-]\d{{1,2}}.{{0,120}}<[^>\s]+@[^>\s]+>"
     rf")\s*[:：]\s*$",
     re.IGNORECASE,
@@ -44,11 +45,12 @@ _ORIGINAL = re.compile(
 _RULE = re.compile(r"^\s*(_{10,}|-{10,})\s*$")
 _HDR_FROM = re.compile(
     r"^\s*[*>]*\s*(from|von|de|van|da|från|fra|od|от|送信者|差出人|发件人|發件人|寄件者|"
-    r"发件人)\s*[*]?\s*[:：]", re.IGNORECASE)
+    r"发件人|kimden|mittente)\s*[*]?\s*[:：]", re.IGNORECASE)
 _HDR_NEXT = re.compile(
     r"^\s*[*>]*\s*(sent|date|gesendet|datum|envoyé|date d'envoi|enviado|enviada|fecha|"
     r"data|verzonden|verstuurd|inviato|skickat|sendt|送信日時|日時|发送时间|時間|日期|"
     r"to|an|à|para|aan|a|till|til|宛先|收件人|cc|kopie|"
+    r"отправлено|дата|кому|копия|тема|"
     r"subject|betreff|objet|asunto|assunto|onderwerp|oggetto|ämne|emne|件名|主题|主旨)"
     r"\s*[*]?\s*[:：]", re.IGNORECASE)
 _FORWARD = re.compile(r"^\s*(-{3,}\s*forwarded message|begin forwarded message:|"
