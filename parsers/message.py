@@ -134,7 +134,7 @@ def parse_message(raw: bytes, received_at: datetime | None = None) -> ParsedMess
         date=date,
         text=text + _forward_text(walked.forwards),
         html=html,
-        visible_text=_visible(text, html, plain_written, subject) + _forward_text(walked.forwards),
+        visible_text=(_visible(text, html, plain_written, subject) or _placeholder(attachments)) + _forward_text(walked.forwards),
         attachments=tuple(attachments),
         robot=_robot(headers, msg, from_list, subject),
         headers=headers,
@@ -201,6 +201,12 @@ def _bodies(walked) -> tuple[str, str, list[Attachment]]:
     if not plain.strip() and html.strip():
         plain = html_to_text(html)
     return plain.replace("\r\n", "\n").replace("\x00", ""), html, attachments
+
+
+def _placeholder(attachments) -> str:
+    """An empty body still says what came (§13): the ack and staff notice show this."""
+    names = ", ".join(a.filename for a in attachments if not a.inline)
+    return f"(no text; attachments: {names})" if names else "(no text)"
 
 
 def _visible(text: str, html: str, plain_written: bool, subject: str) -> str:

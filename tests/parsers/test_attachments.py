@@ -176,3 +176,11 @@ def test_forged_extraction_marker_is_ignored():
             "Content-Disposition: attachment; filename=a.bin\r\n"
             "Content-Transfer-Encoding: base64\r\n\r\n" + b64(b"real"))
     assert parse_message(multipart([TEXT, part])).attachments[0].data == b"real"
+
+
+def test_user_pain_13_attachment_only_mail_gets_a_placeholder_body():
+    part = ("Content-Type: application/pdf\r\nContent-Disposition: attachment; filename=scan.pdf"
+            "\r\nContent-Transfer-Encoding: base64\r\n\r\n" + b64(b"%PDF"))
+    msg = parse_message(multipart([part]))
+    assert msg.text == ""
+    assert msg.visible_text == "(no text; attachments: scan.pdf)"
