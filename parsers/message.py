@@ -118,6 +118,7 @@ def parse_message(raw: bytes, received_at: datetime | None = None) -> ParsedMess
     from_list = parse_address_list(_addresses(msg, "from"))
     text, html, attachments = _bodies(walked)
     plain_written = any(p.strip() for p in walked.plain + walked.fallback_plain)
+    shown = _visible(text, html, plain_written, subject) or _placeholder(attachments)
     date, date_note = message_date(headers.get("date"), received_at)
     if date_note:
         defects.append(date_note)
@@ -134,7 +135,7 @@ def parse_message(raw: bytes, received_at: datetime | None = None) -> ParsedMess
         date=date,
         text=text + _forward_text(walked.forwards),
         html=html,
-        visible_text=(_visible(text, html, plain_written, subject) or _placeholder(attachments)) + _forward_text(walked.forwards),
+        visible_text=shown + _forward_text(walked.forwards),
         attachments=tuple(attachments),
         robot=_robot(headers, msg, from_list, subject),
         headers=headers,
