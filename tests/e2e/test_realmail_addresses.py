@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import make_mail, send, wait_for
+import sqlite3
+
+from conftest import config_text, make_mail, send, wait_for
 
 CUSTOMER = "dana@customer.example"
 
@@ -143,10 +145,6 @@ def test_user_pain_29_reply_fetched_before_its_original_still_threads(daemon, tm
 
 def test_user_pain_07_message_that_kept_killing_the_worker_is_quarantined_then_retried(
         daemon_factory, sink):
-    import sqlite3
-
-    from conftest import config_text
-
     daemon = daemon_factory(config_text(sink.port), start=False)
     daemon.cli("quarantine", "list")  # creates the database
     raw = make_mail(subject="Poison?").as_bytes()
