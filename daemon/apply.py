@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 
 from daemon import repository
+from daemon.attachments import store_attachments
+from daemon.bounces import is_bouncing, record_bounce
 from daemon.config import Config
-from daemon.models import Attachment, Message, Ticket
+from daemon.models import Message, Ticket
 from daemon.notify import Notifier, message_context
 from daemon.plan import NoticeSpec, Plan
 from daemon.staff import StaffMail
@@ -40,11 +42,12 @@ class Applier:
         else:
             ticket = Ticket.get_by_id(plan.ticket_id)
         stored = self._store_message(ticket, plan, msg, spool_id, requester)
+        omitted = store_attachments(stored.id, msg, self.config.limits)
         for name, addr in plan.participants:
             if repository.add_participant(ticket.id, addr, name):
                 repository.record(ticket.id, requester, "participant added", None, addr)
         if plan.kind == "bounce":
-            repository.record(ticket.id, "ticketd", "bounce", None, msg.robot.reason)
+            record_bounce(ticket.id, msg.bounce, msg.robot.reason)
         if plan.new_status and plan.new_status != ticket.status:
             repository.record(ticket.id, requester, "status", ticket.status, plan.new_status)
             ticket.status = plan.new_status
@@ -55,6 +58,8 @@ class Applier:
             self._notify(ticket, spec, msg, stored, requester)
         if plan.commands is not None:
             self.staff.carry_out(ticket, plan.commands, msg, stored)
+        if omitted:
+            self._tell_omitted(ticket, plan, msg, requester, omitted)
         return ticket.id
 
     def _create(self, plan: Plan, msg: ParsedMessage, requester: str) -> Ticket:
@@ -100,11 +105,6 @@ class Applier:
             visible_text=msg.visible_text, html=msg.html, message_id=msg.message_id,
             thread_rung=None if plan.action == "create" else plan.outcome, sent_at=msg.date,
         )
-        for att in msg.attachments:
-            repository.store_blob(att.sha256, att.data)
-            Attachment.create(message=stored.id, filename=att.filename,
-                              content_type=att.content_type, size=att.size, sha256=att.sha256,
-                              content_id=att.content_id, inline=att.inline)
         if plan.action == "append":
             repository.record(ticket.id, requester, plan.kind if plan.kind != "customer"
                               else "reply", None, plan.outcome)
@@ -115,6 +115,10 @@ class Applier:
             to = [ticket.requester]
         else:
             to = self.staff_recipients(ticket)
+        if spec.to == "requester" and is_bouncing(ticket.requester):
+            repository.record(ticket.id, "ticketd", "not notified", None,
+                              f"{spec.template} to {ticket.requester}: the address bounces")
+            return
         if spec.rate_limited and self._over_ack_limit(ticket.requester):
             repository.record(ticket.id, "ticketd", "not notified", None,
                               f"{spec.template} to {ticket.requester}: rate limit")
@@ -124,6 +128,18 @@ class Applier:
         self.notifier.notice(ticket, spec.template, to, message=context,
                              in_reply_to=msg.message_id, auto_submitted=spec.auto_submitted,
                              rate_key=ticket.requester if spec.rate_limited else None)
+
+    def _tell_omitted(self, ticket, plan: Plan, msg, requester: str, omitted) -> None:
+        """A note on the ticket always; a notice to a person who wrote, never to a robot."""
+        for item in omitted:
+            repository.record(ticket.id, "ticketd", "attachment omitted", None, item.line())
+        if plan.kind != "customer" or msg.robot.is_robot or is_bouncing(requester):
+            return
+        context = message_context(requester, msg.from_name, msg.subject, msg.text,
+                                  msg.visible_text)
+        self.notifier.notice(ticket, "attachments_omitted", [requester], message=context,
+                             in_reply_to=msg.message_id, auto_submitted="auto-replied",
+                             extra={"omitted": [o.line() for o in omitted]})
 
     def staff_recipients(self, ticket: Ticket) -> list[str]:
         if ticket.assignee:

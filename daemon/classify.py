@@ -14,7 +14,7 @@ from typing import Protocol
 
 from parsers.addresses import split_plus
 from parsers.message import ParsedMessage
-from parsers.subject import find_ticket_id
+from parsers.subject import find_ticket_ids
 
 OWN_HEADER = "x-ticketd-ticket"
 
@@ -60,7 +60,8 @@ def classify(msg: ParsedMessage, rcpt_to: tuple[str, ...], ctx: Context,
     if _is_own_mail(msg, ctx):
         return Classification("own_mail", notes=("our own mail came back; ignored",))
     if msg.robot.is_bounce:
-        found = lookup.ticket_by_message_ids(msg.thread_ids)
+        returned = msg.bounce.message_ids if msg.bounce else ()
+        found = lookup.ticket_by_message_ids(tuple(dict.fromkeys(returned + msg.thread_ids)))
         return Classification("bounce", found[0] if found else None, found[1] if found else "")
     if msg.is_spam:
         return Classification("spam", notes=("marked as spam by X-Spam headers",))
@@ -92,8 +93,7 @@ def _thread(msg, rcpt_to, ctx: Context, lookup: Lookup) -> Classification:
 
 def _candidates(msg, rcpt_to, ctx, lookup, notes):
     """(rung, ticket id) in ladder order; lazily, so lookups stop at the first hit."""
-    tag = find_ticket_id(msg.subject, ctx.tag_prefix)
-    if tag is not None:
+    for tag in find_ticket_ids(msg.subject, ctx.tag_prefix):
         yield "subject tag", tag
     found = lookup.ticket_by_message_ids(msg.thread_ids)
     if found is not None:

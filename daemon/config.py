@@ -111,6 +111,14 @@ class TicketsConfig:
 
 
 @dataclass(frozen=True)
+class LimitsConfig:
+    max_attachment_bytes: int = opt(26214400, "larger attachments are left out, with a note "
+                                     "on the ticket and a notice to the sender; 0 = no limit")
+    max_message_attachment_bytes: int = opt(
+        52428800, "attachments of one message beyond this total are left out; 0 = no limit")
+
+
+@dataclass(frozen=True)
 class SecurityConfig:
     trust_authentication_results: str = opt(
         "", "authserv-id whose Authentication-Results vouch for staff senders; empty = off"
@@ -147,6 +155,7 @@ class Config:
     outbound: OutboundConfig = opt(OutboundConfig())
     tickets: TicketsConfig = opt(TicketsConfig())
     security: SecurityConfig = opt(SecurityConfig())
+    limits: LimitsConfig = opt(LimitsConfig())
     imap: list[ImapConfig] = opt([])
     staff: list[StaffConfig] = opt([])
     queues: list[QueueConfig] = opt([])

@@ -148,6 +148,17 @@ class Event(BaseModel):
     new = pw.TextField(null=True)
 
 
+class BouncingAddress(BaseModel):
+    """An address our mail bounced from: later automatic notices to it are suppressed."""
+
+    email = pw.CharField(primary_key=True)
+    first_at = UTCDateTimeField(default=utcnow)
+    last_at = UTCDateTimeField(default=utcnow)
+    count = pw.IntegerField(default=1)
+    status = pw.CharField(default="")  # the last DSN status, e.g. 5.1.1
+    ticket_id = pw.IntegerField(null=True)  # the ticket of the last bounce
+
+
 class Outbox(BaseModel):
     """A mail to send; written in the same transaction as the change it tells of."""
 
@@ -182,4 +193,4 @@ class ImapState(BaseModel):
 
 
 ALL_MODELS = [Meta, Spool, Ticket, Participant, Message, Blob, Attachment, Event, Outbox,
-              AssignCursor, ImapState]
+              AssignCursor, ImapState, BouncingAddress]

@@ -28,6 +28,7 @@ from daemon.repository import DbLookup
 from daemon.routing import RouteDecision, Router, mail_facts
 from daemon.staff_plan import Policy, gate_staff
 from parsers.addresses import parse_address
+from parsers.dates import raw_date
 from parsers.message import ParsedMessage, ParseError, parse_message
 
 log = logging.getLogger("ticketd.pipeline")
@@ -68,10 +69,10 @@ class Pipeline:
         self.applier = Applier(config, Notifier(config, renderer))
 
     def decide(self, raw: bytes, rcpt_to: tuple[str, ...] = (), mail_from: str = "",
-               queue_hint: str | None = None) -> Decision:
+               queue_hint: str | None = None, received_at=None) -> Decision:
         """Everything up to the plan; reads the database, writes nothing."""
         try:
-            msg = parse_message(raw)
+            msg = parse_message(raw, received_at)
         except ParseError as exc:
             raise Unprocessable(str(exc)) from exc
         requester = msg.from_addr or _envelope_sender(mail_from)
@@ -96,7 +97,7 @@ class Pipeline:
     def process_one(self, row: Spool) -> tuple[str, int | None]:
         """Decide and apply one spooled message, inside the caller's transaction."""
         decision = self.decide(bytes(row.raw), tuple(row.rcpt_to or ()), row.mail_from,
-                               row.queue_hint)
+                               row.queue_hint, row.received_at)
         ticket_id = self.applier.apply(decision.plan, decision.msg, row.id, decision.requester)
         outcome = decision.plan.outcome
         for note in decision.classification.notes:
@@ -110,7 +111,7 @@ class Pipeline:
         if not ids:
             return 0
         with write_transaction(self.db):
-            for row in spool.lock_rows(self.db, ids):
+            for row in sorted(spool.lock_rows(self.db, ids), key=written_order):
                 self._process_guarded(row)
         return len(ids)
 
@@ -133,6 +134,12 @@ class Pipeline:
         Spool.update(state="quarantined", reason=reason[:20000], claimed_until=None).where(
             Spool.id == row.id).execute()
         log.warning("spool #%s quarantined: %s", row.id, reason.splitlines()[0][:300])
+
+
+def written_order(row: Spool) -> tuple:
+    """A batch is processed in the order its mails were written (§29): an original
+    fetched after its reply still comes first, so the reply threads to it."""
+    return (raw_date(bytes(row.raw[:65536]), row.received_at), row.id)
 
 
 def _envelope_sender(mail_from: str) -> str | None:

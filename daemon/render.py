@@ -16,9 +16,10 @@ from jinja2.sandbox import SandboxedEnvironment
 
 TEMPLATE_NAMES = (
     "ack", "staff_new", "staff_followup", "assigned", "relay", "note", "command_error",
-    "status_resolved", "status_reopened", "status_pending", "status_list",
+    "status_resolved", "status_reopened", "status_pending", "status_list", "attachments_omitted",
 )
-CUSTOMER_FACING = ("ack", "relay", "status_resolved", "status_reopened", "status_pending")
+CUSTOMER_FACING = ("ack", "relay", "status_resolved", "status_reopened", "status_pending",
+                   "attachments_omitted")
 
 
 class TemplateError(Exception):
@@ -103,5 +104,5 @@ def sample_context() -> dict:
         "staff_name": "Alice Doe", "recipient": "carol@customer.example",
         "old": "new", "new": "open", "actor": "alice@example.com",
         "errors": ["#status: 'finished' is not a status"], "tickets": [ticket],
-        "limit": 5,
+        "limit": 5, "omitted": ["scan.tiff (30.0 MB): larger than the limit of 25.0 MB"],
     }

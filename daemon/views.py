@@ -6,6 +6,7 @@ from datetime import datetime
 
 from daemon import repository
 from daemon.models import Outbox, Spool, Ticket
+from parsers.sanitize import sanitize_html
 
 
 def iso(dt: datetime | None) -> str | None:
@@ -31,6 +32,7 @@ def ticket_detail_json(t: Ticket) -> dict:
         "id": m.id, "direction": m.direction, "kind": m.kind, "from": m.from_addr,
         "to": list(m.to_addrs or []), "cc": list(m.cc_addrs or []), "subject": m.subject,
         "text": m.text, "visible_text": m.visible_text, "message_id": m.message_id,
+        "html": sanitize_html(m.html) if m.html else "",  # raw HTML stays in the database
         "thread_rung": m.thread_rung, "created_at": iso(m.created_at),
         "sent_at": iso(m.sent_at),
         "attachments": [{"filename": a.filename, "content_type": a.content_type,

@@ -1,8 +1,9 @@
 """Bodies: HTML to readable text, and the visible part of a reply.
 
 `visible_text` is what the author wrote now: without the quoted thread and
-without the signature. Quote detection uses quotequail, plus the markers it
-misses; when unsure we keep text rather than cut it.
+without the signature (parsers.quotes, parsers.htmlquotes,
+parsers.signatures). When unsure we keep text rather than cut it, and an
+empty result means "keep everything".
 """
 
 from __future__ import annotations
@@ -10,84 +11,60 @@ from __future__ import annotations
 import re
 
 import html2text
-import quotequail
 
-_SIGNATURE = re.compile(r"^(-- ?|__+|Sent from my \w+.*|Get Outlook for \w+.*|"
-                        r"Von meinem \w+ gesendet.*|Envoyé de mon \w+.*)$",
-                        re.IGNORECASE)
-_ORIGINAL_MESSAGE = re.compile(
-    r"^\s*(-{3,}\s*(original message|ursprüngliche nachricht|message d'origine|"
-    r"mensaje original|mensagem original|oorspronkelijk bericht|原始邮件)\s*-{3,}|"
-    r"_{10,})\s*$", re.IGNORECASE)
-_OUTLOOK_HEADER = re.compile(r"^\s*\*?(from|von|de|van|da|从|發件人|差出人)\s*:\*?\s",
-                             re.IGNORECASE)
-_NEXT_HEADER = re.compile(r"^\s*\*?(sent|date|gesendet|datum|envoyé|enviado|verzonden|"
-                          r"to|an|à|para|aan|subject|betreff|objet|asunto|assunto|onderwerp)"
-                          r"\s*:", re.IGNORECASE)
+from parsers.htmlquotes import strip_html_quotes
+from parsers.quotes import attribution_at, strip_quotes
+from parsers.signatures import strip_signature
+
+_DROP = re.compile(r"(?is)<(script|style|head|title|template|noscript)\b.*?</\1\s*>")
+_COMMENT = re.compile(r"(?s)<!--.*?-->")
+_MD_ESCAPE = re.compile(r"\\([-+*_#.!\[\]`])")
+_HR_TAIL = re.compile(r"(\n\s*\* \* \*\s*)+$")  # html2text's <hr>, left over at the end
+_UNSAFE_LINK = re.compile(r"\]\(\s*(?:javascript|vbscript|data):[^)]*\)", re.IGNORECASE)
 
 
 def html_to_text(html: str) -> str:
-    """Readable text from HTML: paragraphs and links kept, scripts and styles dropped."""
-    html = re.sub(r"(?is)<(script|style|head)\b.*?</\1\s*>", " ", html or "")
+    """Readable text from HTML: paragraphs and links kept; scripts, styles, comments dropped."""
+    html = _COMMENT.sub(" ", _DROP.sub(" ", html or ""))
+    html = re.sub(r"(?is)<(script|style)\b.*$", " ", html)  # an unclosed script: drop the rest
     conv = html2text.HTML2Text()
     conv.body_width = 0
     conv.ignore_images = True
     conv.ignore_emphasis = True
+    conv.ignore_tables = True
     conv.protect_links = False
     conv.inline_links = True
     conv.unicode_snob = True
-    text = conv.handle(html)
+    conv.single_line_break = False
+    try:
+        text = conv.handle(html)
+    except Exception:  # html2text on hostile markup: fall back to the tags stripped
+        text = re.sub(r"<[^>]*>", " ", html)
+    text = _UNSAFE_LINK.sub("]", text)
+    text = _MD_ESCAPE.sub(r"\1", text).replace("\xa0", " ")
+    text = "\n".join(ln.rstrip() for ln in text.split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()
 
 
-def visible_text(text: str) -> str:
-    """The author's own words: quoted thread and signature removed."""
+def visible_text(text: str, bare_quotes: bool = True) -> str:
+    """The author's own words in plain text: quoted thread and signature removed."""
     text = (text or "").replace("\r\n", "\n")
-    cut = _cut_quote(text)
-    cut = _cut_signature(cut)
-    cut = cut.strip()
+    cut = strip_signature(strip_quotes(text, bare_quotes))
+    cut = re.sub(r"\n\s*\n(\s*\n)+", "\n\n", _drop_trailing_attribution(cut)).strip()
     return cut if cut else text.strip()
 
 
-def _cut_quote(text: str) -> str:
-    lines = text.split("\n")
-    for i, line in enumerate(lines):
-        if _ORIGINAL_MESSAGE.match(line) and any(ln.strip() for ln in lines[:i]):
-            return "\n".join(lines[:i])
-        if (_OUTLOOK_HEADER.match(line) and i + 1 < len(lines)
-                and _NEXT_HEADER.match(lines[i + 1]) and any(ln.strip() for ln in lines[:i])):
-            return "\n".join(lines[:i])
-    try:
-        parts = quotequail.quote(text)
-    except Exception:  # quotequail has no documented exceptions; never let it cost a mail
-        parts = [(True, text)]
-    shown = [chunk for visible, chunk in parts if visible]
-    if shown and len(parts) > 1:
-        result = "\n".join(shown)
-        if result.strip():
-            return _drop_trailing_attribution(result)
-    return "\n".join(ln for ln in lines if not ln.startswith(">")) if _mostly_top(lines) else text
-
-
-def _mostly_top(lines: list[str]) -> bool:
-    """Top-posted: the `>` lines come after every written line."""
-    written = [i for i, ln in enumerate(lines) if ln.strip() and not ln.startswith(">")]
-    quoted = [i for i, ln in enumerate(lines) if ln.startswith(">")]
-    return bool(quoted and written) and max(written) < min(quoted) + 2
+def visible_html_text(html: str) -> str:
+    """The author's words from HTML: quotes found by markup, then by the text rules."""
+    stripped, _ = strip_html_quotes(html or "")
+    shown = _HR_TAIL.sub("", visible_text(html_to_text(stripped), bare_quotes=False))
+    return shown or visible_text(html_to_text(html or ""), bare_quotes=False)
 
 
 def _drop_trailing_attribution(text: str) -> str:
     lines = text.rstrip().split("\n")
-    if lines and re.search(r"(wrote|schrieb|a écrit|escribió|escreveu|schreef)\s*:\s*$",
-                           lines[-1], re.IGNORECASE):
-        lines = lines[:-1]
-    return "\n".join(lines)
-
-
-def _cut_signature(text: str) -> str:
-    lines = text.split("\n")
-    for i in range(len(lines) - 1, -1, -1):
-        if _SIGNATURE.match(lines[i].rstrip()) and len(lines) - i <= 12 and i > 0:
-            return "\n".join(lines[:i])
+    for n in (1, 2, 3):
+        if len(lines) > n and attribution_at(lines, len(lines) - n) == n:
+            return "\n".join(lines[:-n])
     return text

@@ -30,6 +30,11 @@ def find_ticket_id(subject: str, prefix: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def find_ticket_ids(subject: str, prefix: str) -> tuple[int, ...]:
+    """Every `[<prefix> #N]`, in order: another helpdesk may use our prefix too (§30)."""
+    return tuple(dict.fromkeys(int(m.group(1)) for m in _tag_re(prefix).finditer(subject or "")))
+
+
 def strip_reply_markers(subject: str) -> str:
     """`Re: AW: Fwd: x` -> `x` (only leading markers)."""
     return _PREFIX_RUN.sub("", subject or "").strip()
