@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import peewee as pw
 
 from daemon.config import Config, ConfigError, load_config
-from daemon.db import is_postgres, open_database
+from daemon.db import AcceptFirst, is_postgres, open_database
 from daemon.outbox import OutboxWorker
 from daemon.outbox import release_claims as release_outbox_claims
 from daemon.pipeline import Pipeline
@@ -58,6 +58,7 @@ class Daemon:
         self.spool_ready = threading.Event()
         self.outbox_ready = threading.Event()
         self.threads: list[threading.Thread] = []
+        self.accept_first = AcceptFirst()
         self.pollers: list = []
 
     # --- threads -------------------------------------------------------------
@@ -82,6 +83,7 @@ class Daemon:
             if not n:
                 return
             self.outbox_ready.set()
+            self.accept_first.let_through()
 
     def _housekeeping(self) -> None:
         from daemon.lifecycle import close_resolved
@@ -145,7 +147,8 @@ class Daemon:
         config = self.services.config
         server = writer = handler = None
         if config.smtp.enabled:
-            writer = SpoolWriter(self.db, on_stored=self.spool_ready.set)
+            writer = SpoolWriter(self.db, on_stored=self.spool_ready.set,
+                                 accept_first=self.accept_first)
             handler = SpoolHandler(writer, make_acceptor(config.smtp.recipients),
                                    config.smtp.protocol)
             host, _, port = config.smtp.listen.rpartition(":")

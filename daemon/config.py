@@ -46,7 +46,7 @@ class DaemonConfig:
     data_dir: str = opt("data", "folder for attachments and other files")
     templates: str = opt("", "folder of template overrides; empty = the shipped templates")
     log_level: str = opt("INFO", "DEBUG, INFO, WARNING or ERROR")
-    batch_size: int = opt(50, "spooled messages processed per transaction at most")
+    batch_size: int = opt(20, "spooled messages processed per transaction at most")
     lock_timeout_seconds: int = opt(30, "SQLite: wait this long for a lock, then answer 451")
     claim_seconds: int = opt(60, "a worker's lease on spooled mail it is processing")
 

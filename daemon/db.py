@@ -6,6 +6,7 @@ the outbox can share one file; PostgreSQL is used as is.
 
 from __future__ import annotations
 
+import threading
 from urllib.parse import unquote, urlparse
 
 import peewee as pw
@@ -88,3 +89,34 @@ def write_transaction(db: pw.Database):
     if isinstance(db, pw.SqliteDatabase):
         return db.atomic(lock_type="IMMEDIATE")
     return db.atomic()
+
+
+class AcceptFirst:
+    """Mail waiting for its 250 goes before ticket processing on a shared SQLite lock.
+
+    SQLite's busy handler polls with sleeps, so a worker that commits and at once
+    begins its next batch would starve the listener. The listener marks itself
+    waiting; the worker lets it through between batches.
+    """
+
+    def __init__(self):
+        self._waiting = 0
+        self._lock = threading.Lock()
+        self._clear = threading.Event()
+        self._clear.set()
+
+    def __enter__(self):
+        with self._lock:
+            self._waiting += 1
+            self._clear.clear()
+        return self
+
+    def __exit__(self, *exc):
+        with self._lock:
+            self._waiting -= 1
+            if not self._waiting:
+                self._clear.set()
+
+    def let_through(self, timeout: float = 1.0) -> None:
+        """Called by the worker between batches: wait while the listener is writing."""
+        self._clear.wait(timeout)

@@ -17,6 +17,7 @@ from aiosmtpd.smtp import SMTP, Session
 from aiosmtpd.smtp import Envelope as SmtpEnvelope
 
 from daemon import spool
+from daemon.db import AcceptFirst
 from daemon.spool import Envelope, Spooled
 
 log = logging.getLogger("ticketd.smtp")
@@ -29,9 +30,10 @@ S550_RCPT = "550 5.1.1 No such mailbox here"
 class SpoolWriter:
     """Group commit: puts that arrive together share one transaction and one fsync."""
 
-    def __init__(self, db: pw.Database, on_stored=None):
+    def __init__(self, db: pw.Database, on_stored=None, accept_first: AcceptFirst | None = None):
         self.db = db
         self.on_stored = on_stored or (lambda: None)
+        self.accept_first = accept_first or AcceptFirst()
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spool")
         self.pending: list[tuple[bytes, Envelope, asyncio.Future]] = []
         self.flushing = False
@@ -52,8 +54,7 @@ class SpoolWriter:
                 batch, self.pending = self.pending, []
                 items = [(raw, env) for raw, env, _ in batch]
                 try:
-                    results = await loop.run_in_executor(self.executor, spool.put_many,
-                                                         self.db, items)
+                    results = await loop.run_in_executor(self.executor, self._put_many, items)
                 except Exception as exc:
                     for *_, future in batch:
                         if not future.done():
@@ -65,6 +66,10 @@ class SpoolWriter:
                 self.on_stored()
         finally:
             self.flushing = False
+
+    def _put_many(self, items):
+        with self.accept_first:
+            return spool.put_many(self.db, items)
 
     def close(self) -> None:
         self.executor.shutdown(wait=True)
