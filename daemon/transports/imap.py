@@ -22,7 +22,7 @@ from daemon.config import Config, ImapConfig
 from daemon.spool import Envelope
 from daemon.transports.imap_auth import SecretError, connect, login
 from daemon.transports.imap_outage import Backoff, OutageLog
-from daemon.transports.imap_session import ConnectionLost, FetchFailed, Session
+from daemon.transports.imap_session import ConnectionLost, FetchFailed, Session, refused_fetch
 from daemon.transports.imap_state import Cursor, StateMoved, mark_handled, open_cursor, store_batch
 
 log = logging.getLogger("ticketd.imap")
@@ -43,6 +43,8 @@ class Poller:
         self.backoff = Backoff()
         self.outage = OutageLog(log, cfg.name)
         self.fetch_failures: dict[tuple[int, int], int] = {}
+        self.skipped: set[tuple[int, int]] = set()
+        self.careful = False  # fetch one UID at a time until a drain succeeds
         self.last_success: float | None = None  # time.time() of the last complete drain
         self.thread = threading.Thread(target=self.run, name=f"imap-{cfg.name}", daemon=True)
 
@@ -80,6 +82,7 @@ class Poller:
             session.close()
 
     def healthy(self) -> None:
+        self.careful = False
         self.last_success = time.time()
         self.outage.recovered()
         self.backoff.reset()
@@ -126,21 +129,41 @@ class Poller:
         return cursor
 
     def fetch(self, session: Session, uids: list[int], uidvalidity: int) -> dict[int, bytes]:
-        """Fetch, skipping a message the server has refused FETCH_TRIES times."""
-        uids = list(uids)
-        while True:
+        """The whole batch at once; after a batch FETCH failed, one UID at a time, so the
+        message the server can't deliver is found and skipped after FETCH_TRIES refusals."""
+        if not self.careful:
             try:
                 return session.fetch(uids)
+            except (FetchFailed, IMAPClientAbortError) as exc:
+                if isinstance(exc, FetchFailed) or refused_fetch(exc):
+                    self.careful = True
+                raise
+        out: dict[int, bytes] = {}
+        for uid in uids:
+            if (uidvalidity, uid) in self.skipped:
+                continue
+            try:
+                out.update(session.fetch([uid]))
             except FetchFailed as exc:
-                key = (uidvalidity, exc.uid)
-                self.fetch_failures[key] = self.fetch_failures.get(key, 0) + 1
-                if self.fetch_failures[key] < FETCH_TRIES:
+                if not self.strike(uidvalidity, uid, exc):
                     raise
-                log.error("imap %s: %s; tried %d times, skipping it (it stays in the folder "
-                          "unflagged for an admin to look at)", self.cfg.name, exc, FETCH_TRIES)
-                uids.remove(exc.uid)
-                if not uids:
-                    return {}
+            except IMAPClientAbortError as exc:
+                if refused_fetch(exc):
+                    self.strike(uidvalidity, uid, exc)
+                raise
+        return out
+
+    def strike(self, uidvalidity: int, uid: int, exc: BaseException) -> bool:
+        """Count a refused FETCH; True when the message is now skipped for good."""
+        key = (uidvalidity, uid)
+        self.fetch_failures[key] = self.fetch_failures.get(key, 0) + 1
+        if self.fetch_failures[key] < FETCH_TRIES:
+            return False
+        self.skipped.add(key)
+        log.error("imap %s: the server refused to FETCH UID %s %d times (%s); skipping it: it "
+                  "stays in the folder, unflagged, for an admin to look at", self.cfg.name, uid,
+                  FETCH_TRIES, _text(exc)[:300])
+        return True
 
     def apply_after(self, session: Session, uids: list[int]) -> None:
         try:
@@ -160,6 +183,8 @@ def describe(exc: BaseException, cfg: ImapConfig) -> tuple[str, float | None]:
     if isinstance(exc, SecretError):
         return f"cannot get the password or token: {exc}", AUTH_BACKOFF_CAP
     if isinstance(exc, (socket.timeout, TimeoutError)):
+        return f"no answer from {where} within {cfg.timeout_seconds} s", None
+    if isinstance(exc, IMAPClientAbortError) and "timed out" in str(exc):
         return f"no answer from {where} within {cfg.timeout_seconds} s", None
     if isinstance(exc, (IMAPClientAbortError, ConnectionLost, ConnectionError)):
         return f"connection to {where} lost: {_text(exc)}", None

@@ -30,8 +30,9 @@ class ConnectionLost(Exception):
 class FetchFailed(Exception):
     """The server refused to FETCH a message (not a lost connection)."""
 
-    def __init__(self, uid: int, reason: str):
-        super().__init__(f"the server cannot FETCH UID {uid}: {reason}")
+    def __init__(self, uid: int | None, reason: str):
+        what = f"UID {uid}" if uid is not None else "a batch"
+        super().__init__(f"the server cannot FETCH {what}: {reason}")
         self.uid = uid
 
 
@@ -77,17 +78,9 @@ class Session:
             data = self.client.fetch(uids, ["BODY.PEEK[]"])
         except IMAPClientAbortError:
             raise
-        except IMAPClientError as exc:
-            if len(uids) == 1:
-                raise FetchFailed(uids[0], str(exc)) from None
-            return self._fetch_one_by_one(uids)
+        except IMAPClientError as exc:  # a NO: the connection is still usable
+            raise FetchFailed(uids[0] if len(uids) == 1 else None, _text(exc)) from None
         return {uid: bytes(v[BODY]) for uid, v in data.items() if v.get(BODY) is not None}
-
-    def _fetch_one_by_one(self, uids: list[int]) -> dict[int, bytes]:
-        out: dict[int, bytes] = {}
-        for uid in uids:
-            out.update(self.fetch([uid]))
-        return out
 
     def after(self, uids: list[int]) -> None:
         """Flag, move or delete handled messages; all idempotent, so safe to repeat."""
@@ -148,6 +141,18 @@ class Session:
                 self.client.shutdown()
             except Exception:
                 pass
+
+
+def refused_fetch(exc: BaseException) -> bool:
+    """Did the server end the connection because a FETCH failed on its side (Dovecot sends
+    BYE once part of the answer is out), rather than the network failing?"""
+    text = str(exc)
+    return "FETCH" in text and not any(w in text.lower() for w in ("socket", "eof", "timed out"))
+
+
+def _text(exc: BaseException) -> str:
+    text = str(exc)
+    return text[2:-1] if text[:2] in ("b'", 'b"') else text
 
 
 def _is_bye(response) -> bool:
