@@ -31,9 +31,11 @@ def imap_section(dovecot: Dovecot, folder: Path, name: str = "support", user: st
                  password: str | None = None, **options) -> str:
     """One `[[imap]]` TOML section pointing at the fixture; the password goes in a file."""
     user = user or name
-    secret = folder / f"{name}.secret"
-    secret.write_text(password if password is not None else dovecot.users[user])
     opts = {"poll_seconds": 2, "timeout_seconds": 10, **options}
+    if not any(k in opts for k in ("oauth2_token_file", "oauth2_token_command", "password_env")):
+        secret = folder / f"{name}.secret"
+        secret.write_text(password if password is not None else dovecot.users[user])
+        opts["password_file"] = str(secret)
     lines = [f"{k} = {_toml(v)}" for k, v in opts.items()]
     return textwrap.dedent(f"""
         [[imap]]
@@ -42,7 +44,6 @@ def imap_section(dovecot: Dovecot, folder: Path, name: str = "support", user: st
         port = {dovecot.port}
         tls = false
         username = "{user}"
-        password_file = "{secret}"
         """) + "\n".join(lines) + "\n"
 
 
