@@ -67,7 +67,7 @@ def store_batch(db: pw.Database, key: str, cursor: Cursor, messages: list[bytes]
         row = ImapState.get_or_none(ImapState.mailbox == key)
         if row is None or row.uidvalidity != cursor.uidvalidity:
             raise StateMoved(key)
-        results = [spool.put_in_transaction(raw, envelope) for raw in messages]
+        results = [spool.put_in_transaction(db, raw, envelope) for raw in messages]
         last = max(row.last_uid, through_uid)  # another poller may be ahead: never go back
         ImapState.update(last_uid=last, updated_at=utcnow()).where(
             ImapState.mailbox == key).execute()
