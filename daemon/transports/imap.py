@@ -21,6 +21,7 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginEr
 from daemon.config import Config, ImapConfig
 from daemon.spool import Envelope
 from daemon.transports.imap_auth import SecretError, connect, login
+from daemon.transports.imap_lock import try_lock, unlock
 from daemon.transports.imap_outage import Backoff, OutageLog
 from daemon.transports.imap_session import ConnectionLost, FetchFailed, Session, refused_fetch
 from daemon.transports.imap_state import Cursor, StateMoved, mark_handled, open_cursor, store_batch
@@ -45,6 +46,7 @@ class Poller:
         self.fetch_failures: dict[tuple[int, int], int] = {}
         self.skipped: set[tuple[int, int]] = set()
         self.careful = False  # fetch one UID at a time until a drain succeeds
+        self.standing_by = False  # another process holds this mailbox
         self.last_success: float | None = None  # time.time() of the last complete drain
         self.thread = threading.Thread(target=self.run, name=f"imap-{cfg.name}", daemon=True)
 
@@ -62,6 +64,23 @@ class Poller:
                 self.stopping.wait(delay)
 
     def serve_once(self) -> None:
+        """Take the mailbox lock, then serve one connection."""
+        if not try_lock(self.db, self.key):
+            if not self.standing_by:
+                log.info("imap %s: another ticketd process is draining this mailbox; standing "
+                         "by and checking every %d s", self.cfg.name, self.cfg.poll_seconds)
+            self.standing_by = True
+            self.stopping.wait(self.cfg.poll_seconds)
+            return
+        if self.standing_by:
+            log.info("imap %s: took over the mailbox", self.cfg.name)
+            self.standing_by = False
+        try:
+            self.serve_connection()
+        finally:
+            unlock(self.db, self.key)
+
+    def serve_connection(self) -> None:
         """One connection: log in, catch up, then drain and wait until it breaks or we stop."""
         session = Session(self.client_factory(self.cfg), self.cfg)
         try:
