@@ -31,6 +31,7 @@ log = logging.getLogger("ticketd.imap")
 ClientFactory = Callable[[ImapConfig], IMAPClient]
 FETCH_TRIES = 3  # a message the server refuses this often is skipped, with an error logged
 AUTH_BACKOFF_CAP = 300.0  # wrong passwords: retry slowly, providers lock accounts out
+MAX_BATCH_BYTES = 64 * 1024 * 1024  # a batch is also cut where its messages pass 64 MiB
 
 
 class Poller:
@@ -132,20 +133,26 @@ class Poller:
             if self.stopping.is_set():
                 break
             chunk = uids[start:start + size]
-            fetched = self.fetch(session, chunk, cursor.uidvalidity)
-            cursor, d = store_batch(self.db, self.key, cursor,
-                                    [fetched[u] for u in sorted(fetched)], chunk[-1],
-                                    self.envelope)
-            self.wake()
-            self.apply_after(session, sorted(fetched))
-            cursor = mark_handled(self.db, self.key, cursor, chunk[-1])
-            stored, dupes = stored + len(fetched), dupes + d
+            for part in split_by_size(chunk, session.sizes(chunk), MAX_BATCH_BYTES):
+                cursor, n, d = self.take(session, cursor, part)
+                stored, dupes = stored + n, dupes + d
             if total > size:
                 log.info("imap %s: %d/%d stored", self.cfg.name, start + len(chunk), total)
         if total:
             log.info("imap %s: %d new message(s) stored%s", self.cfg.name, stored - dupes,
                      f", {dupes} already stored before" if dupes else "")
         return cursor
+
+    def take(self, session: Session, cursor: Cursor, uids: list[int]) -> tuple[Cursor, int, int]:
+        """FETCH -> one commit (spool + cursor) -> wake the worker -> after-action."""
+        fetched = self.fetch(session, uids, cursor.uidvalidity)
+        cursor, dupes = store_batch(self.db, self.key, cursor,
+                                    [fetched[u] for u in sorted(fetched)], uids[-1],
+                                    self.envelope)
+        self.wake()
+        self.apply_after(session, sorted(fetched))
+        cursor = mark_handled(self.db, self.key, cursor, uids[-1])
+        return cursor, len(fetched), dupes
 
     def fetch(self, session: Session, uids: list[int], uidvalidity: int) -> dict[int, bytes]:
         """The whole batch at once; after a batch FETCH failed, one UID at a time, so the
@@ -192,6 +199,21 @@ class Poller:
         except IMAPClientError as exc:  # a NO: the mail is stored; repeating would not help
             log.warning("imap %s: %s of %d stored message(s) failed: %s", self.cfg.name,
                         self.cfg.after, len(uids), exc)
+
+
+def split_by_size(uids: list[int], sizes: dict[int, int], limit: int) -> list[list[int]]:
+    """Consecutive runs of UIDs whose sizes add up to at most `limit` (at least one each),
+    so a backlog of large attachments is not held in memory 200 at a time."""
+    parts: list[list[int]] = []
+    total = limit + 1
+    for uid in uids:
+        size = sizes.get(uid, 0)
+        if total + size > limit:
+            parts.append([])
+            total = 0
+        parts[-1].append(uid)
+        total += size
+    return parts
 
 
 def describe(exc: BaseException, cfg: ImapConfig) -> tuple[str, float | None]:

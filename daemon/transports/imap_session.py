@@ -82,6 +82,11 @@ class Session:
             raise FetchFailed(uids[0] if len(uids) == 1 else None, _text(exc)) from None
         return {uid: bytes(v[BODY]) for uid, v in data.items() if v.get(BODY) is not None}
 
+    def sizes(self, uids: list[int]) -> dict[int, int]:
+        """RFC822.SIZE by UID: cheap, lets a batch be cut before it gets too big."""
+        data = self.client.fetch(uids, ["RFC822.SIZE"])
+        return {uid: int(v.get(b"RFC822.SIZE") or 0) for uid, v in data.items()}
+
     def after(self, uids: list[int]) -> None:
         """Flag, move or delete handled messages; all idempotent, so safe to repeat."""
         if not uids:

@@ -30,6 +30,9 @@ class RecordingClient(IMAPClient):
             hook(self)
 
     def fetch(self, messages, data, modifiers=None):
+        if "RFC822.SIZE" in data:
+            self.calls.append(("size", list(messages)))
+            return super().fetch(messages, data, modifiers)
         self.calls.append(("fetch", list(messages)))
         self._maybe_fail("fetch")
         return super().fetch(messages, data, modifiers)

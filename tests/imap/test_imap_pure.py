@@ -1,4 +1,4 @@
-"""The outage log: one line when a mailbox goes down, rare reminders, one when it is back."""
+"""Pure parts of the poller: the outage log, the backoff, cutting batches by size."""
 
 from __future__ import annotations
 
@@ -39,3 +39,12 @@ def test_backoff_doubles_up_to_its_cap_and_starts_over_after_success():
     assert b.next_delay(cap=300) > 60  # login failures use a longer cap
     b.reset()
     assert b.next_delay() <= 1
+
+
+def test_batches_are_cut_by_size_so_big_attachments_are_not_held_200_at_a_time():
+    from daemon.transports.imap import split_by_size
+
+    mib = 1024 * 1024
+    sizes = {1: 30 * mib, 2: 30 * mib, 3: 30 * mib, 4: 100 * mib, 5: 1, 6: 1}
+    assert split_by_size([1, 2, 3, 4, 5, 6], sizes, 64 * mib) == [[1, 2], [3], [4], [5, 6]]
+    assert split_by_size([7, 8], {}, 64 * mib) == [[7, 8]]
