@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -116,6 +117,7 @@ class Poller:
             unseen = set(session.unseen_between(cursor.handled_uid + 1,
                                                 min(cursor.last_uid, cursor.first_pass_until)))
             uids = [u for u in uids if u > cursor.first_pass_until or u in unseen]
+        uids = [u for u in uids if (cursor.uidvalidity, u) not in self.skipped]
         log.info("imap %s: finishing %s for %d message(s) stored before a restart",
                  self.cfg.name, self.cfg.after, len(uids))
         self.apply_after(session, uids)
@@ -229,6 +231,8 @@ def describe(exc: BaseException, cfg: ImapConfig) -> tuple[str, float | None]:
         return f"no answer from {where} within {cfg.timeout_seconds} s", None
     if isinstance(exc, (IMAPClientAbortError, ConnectionLost, ConnectionError)):
         return f"connection to {where} lost: {_text(exc)}", None
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS with {where} failed: {exc.reason or exc} ({exc})", None
     if isinstance(exc, OSError):
         return f"cannot reach {where}: {exc.strerror or exc}", None
     if isinstance(exc, FetchFailed):

@@ -27,8 +27,8 @@ state_dir = {root}/state
 log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
+ssl = {ssl}
+{ssl_files}disable_plaintext_auth = no
 auth_mechanisms = plain login{extra_mechs}
 default_internal_user = {user}
 default_internal_group = {group}
@@ -51,7 +51,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 service imap {{
@@ -61,6 +62,14 @@ service imap {{
 
 
 _COUNTER = itertools.count()
+
+
+def _self_signed(cert: Path, key: Path) -> None:
+    """A certificate for 127.0.0.1, so clients can verify it when told to trust it."""
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    key.chmod(0o644)  # the dovecot config process reads it (test key, temp dir)
 
 
 def _has_user(name: str) -> bool:
@@ -83,7 +92,8 @@ class Dovecot:
     """Start, stop, add users, APPEND mail, and read a folder's flags, for tests."""
 
     def __init__(self, keep_log_in: Path | None = None, fsync: str = "optimized",
-                 extra_conf: str = "", extra_mechs: str = "", extra_passdb: str = ""):
+                 extra_conf: str = "", extra_mechs: str = "", extra_passdb: str = "",
+                 tls: bool = False):
         import grp
         import os
         import pwd
@@ -94,6 +104,12 @@ class Dovecot:
         self.root.chmod(0o755)
         self.keep_log_in = keep_log_in
         self.port = free_port()
+        self.tls_port = free_port() if tls else 0
+        self.cert = self.root / "cert.pem"
+        if tls:
+            _self_signed(self.cert, self.root / "key.pem")
+        ssl_files = (f"ssl_cert = <{self.cert}\nssl_key = <{self.root / 'key.pem'}\n"
+                     if tls else "")
         self.users: dict[str, str] = {}
         if os.getuid() == 0:
             mail_uid, mail_gid = pwd.getpwnam("nobody").pw_uid, grp.getgrnam("nogroup").gr_gid
@@ -112,7 +128,8 @@ class Dovecot:
             root=self.root, port=self.port, fsync=fsync, uid=mail_uid, gid=mail_gid,
             base_dir=self.root / "run", login_user=login_user,
             user=pwd.getpwuid(os.getuid()).pw_name, group=grp.getgrgid(os.getgid()).gr_name,
-            extra_mechs=extra_mechs, extra_passdb=extra_passdb) + extra_conf)
+            extra_mechs=extra_mechs, extra_passdb=extra_passdb, ssl="yes" if tls else "no",
+            ssl_files=ssl_files, tls_port=self.tls_port) + extra_conf)
 
     # --- lifecycle ---------------------------------------------------------------
 
