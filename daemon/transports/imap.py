@@ -232,7 +232,8 @@ def describe(exc: BaseException, cfg: ImapConfig) -> tuple[str, float | None]:
     if isinstance(exc, (IMAPClientAbortError, ConnectionLost, ConnectionError)):
         return f"connection to {where} lost: {_text(exc)}", None
     if isinstance(exc, ssl.SSLError):
-        return f"TLS with {where} failed: {exc.reason or exc} ({exc})", None
+        detail = getattr(exc, "verify_message", None) or str(exc)
+        return f"TLS with {where} failed: {exc.reason or 'error'}: {detail}", None
     if isinstance(exc, OSError):
         return f"cannot reach {where}: {exc.strerror or exc}", None
     if isinstance(exc, FetchFailed):
