@@ -19,6 +19,7 @@ class FakeImap:
         self.connections = 0
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
+        self.sock.settimeout(0.2)  # so stop() need not wait for a connection to arrive
         self.open: list[socket.socket] = []
         self.closed = threading.Event()
         self.thread = threading.Thread(target=self._accept, daemon=True)
@@ -38,8 +39,11 @@ class FakeImap:
         while not self.closed.is_set():
             try:
                 conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
+            conn.settimeout(None)
             self.connections += 1
             self.open.append(conn)
             if self.mode == "stall_fetch":
