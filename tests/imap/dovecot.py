@@ -155,12 +155,17 @@ class Dovecot:
         import signal
 
         try:
-            os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)  # as `doveadm stop` does
+            pid = int(pid_file.read_text().strip())
+            os.kill(pid, signal.SIGTERM)  # as `doveadm stop` does
         except (ValueError, ProcessLookupError):
             return
         deadline = time.monotonic() + timeout
         while pid_file.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
+        try:  # imap processes outlive the master by seconds: end them too, as a reboot would
+            os.killpg(pid, signal.SIGTERM)
+        except OSError:
+            pass
         while time.monotonic() < deadline:  # the listener must be gone too
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()

@@ -60,9 +60,11 @@ def test_dovecot_stopped_20_seconds_reconnects_by_itself_and_logs_the_outage_onc
     dovecot.start()
     wait_for(lambda: len(d.tickets()) == 2, timeout=90, what="the mail from the outage")
     assert sorted(t["subject"] for t in d.tickets()) == ["before request 0", "during request 1"]
-    log = d.log_text()
+    log = wait_for(lambda: "imap support: recovered after" in (t := d.log_text()) and t,
+                   what="the recovery in the log")
     assert len(outage_lines(log)) == 1, outage_lines(log)  # once, not once per attempt
     assert log.count("imap support: recovered after") == 1
+    assert "still failing" not in log
     assert wait_for(lambda: all(SEEN in f for f in dovecot.flags("support").values()))
 
 
