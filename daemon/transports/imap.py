@@ -24,7 +24,13 @@ from daemon.spool import Envelope
 from daemon.transports.imap_auth import SecretError, connect, login
 from daemon.transports.imap_lock import try_lock, unlock
 from daemon.transports.imap_outage import Backoff, OutageLog
-from daemon.transports.imap_session import ConnectionLost, FetchFailed, Session, refused_fetch
+from daemon.transports.imap_session import (
+    ConnectionLost,
+    FetchFailed,
+    Session,
+    describe_text,
+    refused_fetch,
+)
 from daemon.transports.imap_state import Cursor, StateMoved, mark_handled, open_cursor, store_batch
 
 log = logging.getLogger("ticketd.imap")
@@ -135,7 +141,7 @@ class Poller:
             if self.stopping.is_set():
                 break
             chunk = uids[start:start + size]
-            for part in split_by_size(chunk, session.sizes(chunk), MAX_BATCH_BYTES):
+            for part in split_by_size(chunk, self.sizes(session, chunk), MAX_BATCH_BYTES):
                 cursor, n, d = self.take(session, cursor, part)
                 stored, dupes = stored + n, dupes + d
             if total > size:
@@ -155,6 +161,20 @@ class Poller:
         self.apply_after(session, sorted(fetched))
         cursor = mark_handled(self.db, self.key, cursor, uids[-1])
         return cursor, len(fetched), dupes
+
+    def sizes(self, session: Session, uids: list[int]) -> dict[int, int]:
+        """Message sizes, unless the server chokes on them too (then one at a time anyway)."""
+        if self.careful:
+            return {}
+        try:
+            return session.sizes(uids)
+        except IMAPClientAbortError as exc:
+            if refused_fetch(exc):
+                self.careful = True
+            raise
+        except IMAPClientError:
+            self.careful = True
+            return {}
 
     def fetch(self, session: Session, uids: list[int], uidvalidity: int) -> dict[int, bytes]:
         """The whole batch at once; after a batch FETCH failed, one UID at a time, so the
@@ -190,7 +210,7 @@ class Poller:
         self.skipped.add(key)
         log.error("imap %s: the server refused to FETCH UID %s %d times (%s); skipping it: it "
                   "stays in the folder, unflagged, for an admin to look at", self.cfg.name, uid,
-                  FETCH_TRIES, _text(exc)[:300])
+                  FETCH_TRIES, describe_text(exc)[:300])
         return True
 
     def apply_after(self, session: Session, uids: list[int]) -> None:
@@ -222,7 +242,7 @@ def describe(exc: BaseException, cfg: ImapConfig) -> tuple[str, float | None]:
     """One plain sentence for the log, and the backoff cap for this kind of failure."""
     where = f"{cfg.host}:{cfg.port}"
     if isinstance(exc, LoginError):
-        return f"login as {cfg.username} at {where} failed: {_text(exc)}", AUTH_BACKOFF_CAP
+        return f"login as {cfg.username} at {where} failed: {describe_text(exc)}", AUTH_BACKOFF_CAP
     if isinstance(exc, SecretError):
         return f"cannot get the password or token: {exc}", AUTH_BACKOFF_CAP
     if isinstance(exc, (socket.timeout, TimeoutError)):
@@ -230,7 +250,7 @@ def describe(exc: BaseException, cfg: ImapConfig) -> tuple[str, float | None]:
     if isinstance(exc, IMAPClientAbortError) and "timed out" in str(exc):
         return f"no answer from {where} within {cfg.timeout_seconds} s", None
     if isinstance(exc, (IMAPClientAbortError, ConnectionLost, ConnectionError)):
-        return f"connection to {where} lost: {_text(exc)}", None
+        return f"connection to {where} lost: {describe_text(exc)}", None
     if isinstance(exc, ssl.SSLError):
         detail = getattr(exc, "verify_message", None) or str(exc)
         return f"TLS with {where} failed: {exc.reason or 'error'}: {detail}", None
@@ -241,17 +261,10 @@ def describe(exc: BaseException, cfg: ImapConfig) -> tuple[str, float | None]:
     if isinstance(exc, StateMoved):
         return "another ticketd process reset this mailbox's state; starting over", None
     if isinstance(exc, IMAPClientError):
-        return f"the server at {where} refused: {_text(exc)}", None
+        return f"the server at {where} refused: {describe_text(exc)}", None
     if isinstance(exc, pw.PeeweeException):
         return f"database error: {exc}", None
     return f"unexpected error: {exc!r}", None
-
-
-def _text(exc: BaseException) -> str:
-    text = str(exc)
-    if text.startswith("b'") or text.startswith('b"'):
-        text = text[2:-1]
-    return text or type(exc).__name__
 
 
 def start_pollers(config: Config, db: pw.Database, stopping: threading.Event,

@@ -79,7 +79,7 @@ class Session:
         except IMAPClientAbortError:
             raise
         except IMAPClientError as exc:  # a NO: the connection is still usable
-            raise FetchFailed(uids[0] if len(uids) == 1 else None, _text(exc)) from None
+            raise FetchFailed(uids[0] if len(uids) == 1 else None, describe_text(exc)) from None
         return {uid: bytes(v[BODY]) for uid, v in data.items() if v.get(BODY) is not None}
 
     def sizes(self, uids: list[int]) -> dict[int, int]:
@@ -155,7 +155,8 @@ def refused_fetch(exc: BaseException) -> bool:
     return "FETCH" in text and not any(w in text.lower() for w in ("socket", "eof", "timed out"))
 
 
-def _text(exc: BaseException) -> str:
+def describe_text(exc: BaseException) -> str:
+    """An exception's text without imaplib's b'...' wrapping."""
     text = str(exc)
     return text[2:-1] if text[:2] in ("b'", 'b"') else text
 
