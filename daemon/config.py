@@ -78,6 +78,7 @@ class ImapConfig:
     after: str = opt("seen", 'seen, delete or "move:<folder>"')
     poll_seconds: int = opt(60, "poll interval when IDLE is off or missing")
     idle: bool = opt(True, "use IDLE where the server offers it")
+    idle_renew_seconds: int = opt(600, "re-issue IDLE this often (servers drop it at 29 min)")
     batch_size: int = opt(200, "messages fetched per round trip")
     skip_seen_on_first_start: bool = opt(False, "ignore mail already \\Seen on the first start")
     timeout_seconds: int = opt(60, "socket timeout")
@@ -398,6 +399,10 @@ def _check_imap(c: Config, queue_names) -> list[str]:
             p.append(f"{where}.oauth2_token_file: cannot read {c.resolve(m.oauth2_token_file)}")
         if m.password_env and m.password_env not in os.environ:
             p.append(f"{where}.password_env: environment variable {m.password_env} is not set")
+        if not 1 <= m.idle_renew_seconds <= 1740:
+            p.append(f"{where}.idle_renew_seconds: must be between 1 and 1740 (29 minutes)")
+        if m.batch_size < 1:
+            p.append(f"{where}.batch_size: must be at least 1")
         if m.tls and m.starttls:
             p.append(f"{where}: tls and starttls exclude each other")
     return p

@@ -188,7 +188,9 @@ class AssignCursor(BaseModel):
 class ImapState(BaseModel):
     mailbox = pw.CharField(primary_key=True)
     uidvalidity = pw.BigIntegerField()
-    last_uid = pw.BigIntegerField(default=0)
+    last_uid = pw.BigIntegerField(default=0)  # highest UID committed to the spool
+    handled_uid = pw.BigIntegerField(default=0)  # highest UID whose `after` action is done
+    first_pass_until = pw.BigIntegerField(default=0)  # skip_seen_on_first_start: UIDNEXT-1
     updated_at = UTCDateTimeField(default=utcnow)
 
 

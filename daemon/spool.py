@@ -88,13 +88,17 @@ def claim_ids(db: pw.Database, limit: int, lease_seconds: int) -> list[int]:
     """
     now = utcnow()
     with write_transaction(db):
-        q = (Spool.select(Spool.id)
+        q = (Spool.select(Spool.id, Spool.attempts)
              .where((Spool.state == "new") &
                     (Spool.claimed_until.is_null() | (Spool.claimed_until < now)))
              .order_by(Spool.id).limit(limit))
         if is_postgres(db):
             q = q.for_update("FOR UPDATE SKIP LOCKED")
-        ids = [r.id for r in q]
+        rows = list(q)
+        # A row claimed before and still new was in a batch that died (kill -9, OOM): take
+        # such rows one at a time, so the count blames only the culprit, not a whole batch.
+        suspects = [r.id for r in rows if r.attempts > 0]
+        ids = suspects[:1] or [r.id for r in rows]
         if ids:
             Spool.update(attempts=Spool.attempts + 1,
                          claimed_until=now + timedelta(seconds=lease_seconds)).where(

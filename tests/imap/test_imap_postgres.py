@@ -1,0 +1,58 @@
+"""Two `ticketd run` hosts on one PostgreSQL share a mailbox: one drains it, the other stands by."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from urllib.parse import urlparse
+
+import pytest
+from conftest import wait_for
+from imapfix import config_text, dovecot_fixture, imap_section, mails  # noqa: F401
+
+PG_URL = os.environ.get("TICKETD_TEST_POSTGRES_URL")
+
+pytestmark = [
+    pytest.mark.dovecot, pytest.mark.postgres,
+    pytest.mark.skipif(not PG_URL, reason="PostgreSQL tests need TICKETD_TEST_POSTGRES_URL "
+                                          "(e.g. postgresql://postgres@127.0.0.1:5432/test); "
+                                          ".ci/run sets it"),
+]
+
+
+@pytest.fixture
+def pg_url():
+    import psycopg2
+
+    name = "ticketd_imap_" + secrets.token_hex(4)
+    admin = psycopg2.connect(PG_URL)
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    yield urlparse(PG_URL)._replace(path="/" + name).geturl()
+    admin.cursor().execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.close()
+
+
+def test_two_hosts_one_mailbox_one_drains_the_other_takes_over_after_kill_9(
+        dovecot, daemon_factory, tmp_path, pg_url):
+    hosts = []
+    for name in ("a", "b"):
+        folder = tmp_path / name
+        folder.mkdir()
+        text = config_text(directory="outbox", extra=imap_section(dovecot, folder, batch_size=10))
+        text = text.replace('database = "sqlite:///ticketd.db"', f'database = "{pg_url}"')
+        hosts.append(daemon_factory(text, folder=folder))
+    dovecot.append("support", mails(50, "pg"))
+    tickets = wait_for(lambda: (t := hosts[0].tickets()) and len(t) >= 50 and t, timeout=60,
+                       what="50 tickets")
+    assert len(tickets) == 50 and len({t["subject"] for t in tickets}) == 50
+    standing = wait_for(lambda: [h for h in hosts if "standing by" in h.log_text()],
+                        what="one host standing by")
+    assert len(standing) == 1
+    active = next(h for h in hosts if h is not standing[0])
+    active.kill9()  # its database connection dies, and the lock with it
+    dovecot.append("support", mails(5, "after", start=50))
+    wait_for(lambda: len(standing[0].tickets()) == 55, timeout=60, what="the other host")
+    assert "took over the mailbox" in standing[0].log_text()
