@@ -33,13 +33,13 @@ class Rendered:
 
 
 def shipped_templates_dir() -> Path:
-    """templates/ in a checkout, or the copy installed as package data."""
-    source = Path(__file__).resolve().parent.parent / "templates"
-    if source.is_dir():
-        return source
-    from importlib.resources import files
-
-    return Path(str(files("daemon.templates")))
+    """templates/ beside the package in a checkout; daemon/templates/ once installed
+    (pyproject maps the one onto the other)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "templates", here / "templates"):
+        if candidate.is_dir():
+            return candidate
+    raise TemplateError(f"no templates folder found beside {here}")
 
 
 class Renderer:
