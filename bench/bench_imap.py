@@ -3,7 +3,7 @@
 Two figures per run, both from the moment the poller starts:
   spooled/s  IMAP FETCH -> committed in the spool (what the poller itself does)
   tickets/s  ... -> processed by the pipeline into tickets (what a user waits for)
-The median of the runs is written to bench/RESULTS-imap.md.
+The median of the runs is written to its section of bench/RESULTS.md.
 
     python bench/bench_imap.py [--messages 5000] [--runs 3]
 """
@@ -26,9 +26,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "tests" / "imap"))
+sys.path.insert(0, str(REPO / "bench"))
 
 from conftest import config_text  # noqa: E402
 from dovecot import DOVECOT, Dovecot  # noqa: E402
+from results import write_section  # noqa: E402
 
 
 def mail(i: int) -> bytes:
@@ -137,7 +139,7 @@ def main() -> int:
     ap.add_argument("--messages", type=int, default=5000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--batch", type=int, default=200)
-    ap.add_argument("--out", default=str(REPO / "bench" / "RESULTS-imap.md"))
+    ap.add_argument("--out", default=str(REPO / "bench" / "RESULTS.md"))
     args = ap.parse_args()
     if not DOVECOT:
         print("dovecot is not installed (apt-get install dovecot-imapd)", file=sys.stderr)
@@ -173,8 +175,6 @@ def write_results(out: Path, args, runs, alone, append_rate: float) -> None:
     dovecot_version = subprocess.run([DOVECOT, "--version"], capture_output=True,
                                      text=True).stdout.strip()
     lines = [
-        "# IMAP backlog throughput",
-        "",
         f"`python bench/bench_imap.py --messages {args.messages} --runs {args.runs} "
         f"--batch {args.batch}`: a Dovecot {dovecot_version} mailbox on loopback (no TLS, "
         f"Maildir) holding {args.messages:,} messages, drained by one `ticketd run` on SQLite "
@@ -200,7 +200,7 @@ def write_results(out: Path, args, runs, alone, append_rate: float) -> None:
         "route, apply, notices) is the bound, not IMAP.",
         "",
     ]
-    out.write_text("\n".join(lines))
+    write_section("IMAP backlog (`bench/bench_imap.py`)", "\n".join(lines), out)
     print(f"median: {spool_med:.0f} spooled/s, {ticket_med:.1f} tickets/s -> {out}")
 
 

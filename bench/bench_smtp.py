@@ -29,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import new_ticket_mails  # noqa: E402
+from results import write_section  # noqa: E402
 
 CONFIG = """
 [daemon]
@@ -214,17 +215,13 @@ def main() -> None:
 def write_results(out: Path, args, rows) -> None:
     import platform
 
-    text = f"""# ticketd benchmarks
-
-## SMTP new tickets (`bench/bench_smtp.py`)
-
-{args.n} new-ticket mails (~3.4 KB: Received chain, DKIM-like header, 2 KB
+    body = f"""{args.n} new-ticket mails (~2.8 KB: Received chain, DKIM-like header, 2 KB
 body, distinct senders) from {args.clients} smtplib clients, one connection each;
-ticketd on SQLite (WAL, synchronous=FULL), two notices per ticket (ack and staff
-notice; one for the tickets that rules send to a queue without members) written
-to a folder. Medians of {args.rounds} rounds (min–max); each ratio is
-taken within its round against a do-nothing aiosmtpd server, then medianed.
-Machine: {os.cpu_count()} cores, Python {platform.python_version()}.
+ticketd on SQLite (WAL, synchronous=FULL), notices (ack and staff notice; only the ack
+for tickets that rules send to a queue without members) written to a folder.
+Medians of {args.rounds} rounds (min–max); each ratio is taken within its round against
+a do-nothing aiosmtpd server, then medianed. Machine: {os.cpu_count()} cores, Python
+{platform.python_version()}.
 
 | measurement | msg/s | ratio to no-op aiosmtpd |
 |---|---:|---:|
@@ -235,17 +232,8 @@ Machine: {os.cpu_count()} cores, Python {platform.python_version()}.
 
 For scale, from `shared/research/perf-anchors.md` on this machine kind:
 Roundup's mail gateway makes 8.6 new issues/s (mailbox mode) and 4.2/s
-(one process per mail); Request Tracker's rt-mailgate 6.8/s.
-"""
-    marker = "## SMTP new tickets"
-    if out.exists() and marker in out.read_text():
-        old = out.read_text()
-        start = old.index(marker)
-        nxt = old.find("\n## ", start + 1)
-        body = text[text.index(marker):]
-        text = old[:start] + body.rstrip() + "\n" + (old[nxt:] if nxt != -1 else "")
-    out.write_text(text)
-    print(f"wrote {out}")
+(one process per mail); Request Tracker's rt-mailgate 6.8/s."""
+    write_section("SMTP new tickets (`bench/bench_smtp.py`)", body, out)
 
 
 if __name__ == "__main__":

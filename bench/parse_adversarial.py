@@ -1,17 +1,22 @@
 """Time and memory of parse_message on hostile and large input.
 
-Run: python bench/parse_adversarial.py   (results are appended to bench/results.md
-by hand; tests assert behaviour and memory, never time).
+Run: python bench/parse_adversarial.py   (writes its section of bench/RESULTS.md;
+tests assert behaviour and memory, never time).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import time
 import tracemalloc
 from email.message import EmailMessage
+from pathlib import Path
 
-from parsers.message import ParseError, parse_message
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from results import write_section  # noqa: E402
+
+from parsers.message import ParseError, parse_message  # noqa: E402
 
 
 def nested(levels: int) -> bytes:
@@ -68,12 +73,17 @@ def measure(raw: bytes) -> tuple[float, float, str]:
 
 
 def main() -> None:
-    print("| case | input MiB | seconds (traced) | peak MiB | outcome |")
-    print("|---|---|---|---|---|")
+    rows = ["| case | input MiB | seconds (traced) | peak MiB | outcome |", "|---|---|---|---|---|"]
     for name, build in CASES.items():
         raw = build()
         elapsed, peak, outcome = measure(raw)
-        print(f"| {name} | {len(raw) / 2**20:.1f} | {elapsed:.2f} | {peak:.1f} | {outcome} |")
+        rows.append(f"| {name} | {len(raw) / 2**20:.1f} | {elapsed:.2f} | {peak:.1f} | "
+                    f"{outcome} |")
+        print(rows[-1], flush=True)
+    write_section("Parsing hostile and large input (`bench/parse_adversarial.py`)",
+                  "Seconds are measured under tracemalloc (about 4x slower than untraced); "
+                  "tests assert the behaviour and the memory bound, never the time.\n\n"
+                  + "\n".join(rows))
 
 
 if __name__ == "__main__":

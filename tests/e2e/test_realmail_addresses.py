@@ -114,8 +114,9 @@ def test_user_pain_17_notices_thread_in_the_customers_client(daemon, sink):
     for i in range(3):
         daemon.send(make_mail(subject=f"Re: [Ticket #{ticket['id']}] Printer on fire",
                               message_id=f"<r{i}@customer.example>", body=f"More {i}.\n"))
-    notices = wait_for(lambda: (lambda n: n if len(n) >= 4 else None)(
-        [m for m in sink.parsed() if m["X-Ticketd-Ticket"]]), what="4 notices")
+    # ack and staff notice for the new ticket, then one staff notice per reply
+    notices = wait_for(lambda: (lambda n: n if len(n) >= 5 else None)(
+        [m for m in sink.parsed() if m["X-Ticketd-Ticket"]]), what="5 notices")
     ids = [m["Message-ID"] for m in notices]
     assert len(set(ids)) == len(ids) and all(i.endswith("@example.com>") for i in ids)
     for m in notices:
