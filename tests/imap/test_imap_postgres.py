@@ -54,5 +54,9 @@ def test_two_hosts_one_mailbox_one_drains_the_other_takes_over_after_kill_9(
     active = next(h for h in hosts if h is not standing[0])
     active.kill9()  # its database connection dies, and the lock with it
     dovecot.append("support", mails(5, "after", start=50))
-    wait_for(lambda: len(standing[0].tickets()) == 55, timeout=60, what="the other host")
+    try:
+        wait_for(lambda: len(standing[0].tickets()) == 55, timeout=60, what="the other host")
+    except AssertionError as exc:  # say what each host did
+        raise AssertionError(f"{exc}\n--- standing host:\n{standing[0].log_text()[-4000:]}"
+                             f"\n--- killed host:\n{active.log_text()[-2000:]}") from None
     assert "took over the mailbox" in standing[0].log_text()
