@@ -122,7 +122,7 @@ class Session:
         """IDLE until new mail, the renewal time, or stop; True when mail arrived."""
         self.client.idle()
         deadline = time.monotonic() + self.cfg.idle_renew_seconds
-        arrived = False
+        arrived = self._exists_seen_meanwhile()
         while not stopping.is_set() and not arrived and time.monotonic() < deadline:
             started = time.monotonic()
             responses = self.client.idle_check(timeout=IDLE_CHECK_SECONDS)
@@ -134,6 +134,17 @@ class Session:
             arrived = any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
         self.client.idle_done()
         return arrived
+
+    def _exists_seen_meanwhile(self) -> bool:
+        """Mail that arrived between our last SEARCH and IDLE is announced as an untagged
+        EXISTS on an earlier answer (or before "+ idling"); imaplib files those away where
+        idle_check never looks, and the mail would wait for the next renewal. Consume them:
+        at worst one needless drain."""
+        pending = getattr(getattr(self.client, "_imap", None), "untagged_responses", None)
+        if not isinstance(pending, dict):
+            return False
+        found = [pending.pop(name, None) for name in ("EXISTS", "RECENT")]
+        return any(found)
 
     def poll_wait(self, stopping: threading.Event) -> None:
         stopping.wait(self.cfg.poll_seconds)
