@@ -14,6 +14,7 @@ from daemon import staff_plan
 from daemon.classify import Classification, TicketView
 from daemon.routing import RouteDecision
 from daemon.staff_plan import Policy
+from parsers.addresses import split_plus
 from parsers.commands import CommandBlock
 from parsers.message import ParsedMessage
 from parsers.thanks import is_thanks_only
@@ -131,8 +132,8 @@ def new_participants(msg: ParsedMessage, own: frozenset[str], staff: frozenset[s
     known = {ticket.requester, *ticket.participants} if ticket else set()
     out = []
     for name, addr in msg.to + msg.cc:
-        if (addr in own or addr in staff or addr == msg.from_addr or addr in known
-                or addr.split("+")[0] + "@" + addr.rpartition("@")[2] in own):
+        if (addr in own or split_plus(addr)[0] in own or addr in staff
+                or addr == msg.from_addr or addr in known):
             continue
         out.append((name, addr))
     return tuple(out)
