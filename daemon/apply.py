@@ -105,7 +105,7 @@ class Applier:
             visible_text=msg.visible_text, html=msg.html, message_id=msg.message_id,
             thread_rung=None if plan.action == "create" else plan.outcome, sent_at=msg.date,
         )
-        if plan.action == "append":
+        if plan.action == "append" and plan.kind != "bounce":  # bounces: record_bounce
             repository.record(ticket.id, requester, plan.kind if plan.kind != "customer"
                               else "reply", None, plan.outcome)
         return stored

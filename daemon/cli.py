@@ -93,6 +93,9 @@ def setup_logging(level: str = "INFO") -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # aiosmtpd logs every SMTP line at INFO; our own log says what matters.
     logging.getLogger("mail.log").setLevel(logging.WARNING)
+    # mail-parser warns about every part it does not decode itself (delivery reports,
+    # calendars); ticketd decodes those parts, so the warning only adds noise.
+    logging.getLogger("mailparser").setLevel(logging.ERROR)
 
 
 def main(argv: list[str] | None = None) -> int:
