@@ -37,6 +37,7 @@ class OutgoingMail:
     references: tuple[str, ...] = ()
     auto_submitted: str | None = "auto-generated"  # None for a person's relayed words
     reply_to: str | None = None
+    attachments: tuple[tuple[str, str, bytes], ...] = ()  # (filename, content type, data)
 
 
 def one_line(text: str) -> str:
@@ -68,4 +69,10 @@ def build(mail: OutgoingMail) -> bytes:
     if mail.ticket_id is not None:
         msg[OWN_HEADER] = str(mail.ticket_id)
     msg.set_content(mail.body, cte="quoted-printable")
+    for filename, content_type, data in mail.attachments:
+        maintype, _, subtype = content_type.partition("/")
+        if maintype == "text":  # add_attachment takes text parts as str
+            maintype, subtype = "application", "octet-stream"
+        msg.add_attachment(data, maintype=maintype or "application",
+                           subtype=subtype or "octet-stream", filename=one_line(filename))
     return msg.as_bytes(policy=SMTP)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from daemon import repository
 from daemon.compose import OutgoingMail, build, new_message_id
 from daemon.config import Config
-from daemon.models import Message, Outbox, Ticket
+from daemon.models import Attachment, Message, Outbox, Ticket
 from daemon.render import Renderer
 from parsers.addresses import parse_address
 
@@ -61,7 +61,8 @@ class Notifier:
     def notice(self, ticket: Ticket, template: str, to: list[str], *, message: dict,
                in_reply_to: str | None, auto_submitted: str | None = "auto-generated",
                cc: list[str] = (), extra: dict | None = None, rate_key: str | None = None,
-               from_name: str | None = None, kind: str = "notification") -> Outbox | None:
+               from_name: str | None = None, kind: str = "notification",
+               attachments: tuple = ()) -> Outbox | None:
         """Render `template` for `to` and queue it; returns None when nobody is left."""
         to = [a for a in dict.fromkeys(to) if a and a != self.sender.address]
         cc = [a for a in dict.fromkeys(cc) if a and a not in to and a != self.sender.address]
@@ -82,12 +83,16 @@ class Notifier:
             message_id=mid, ticket_id=ticket.id, in_reply_to=in_reply_to or (refs[-1] if refs
                                                                              else None),
             references=tuple(refs), auto_submitted=auto_submitted,
+            attachments=tuple((a.filename, a.content_type, a.data) for a in attachments),
         )
         raw = build(mail)
-        Message.create(ticket=ticket.id, direction="out", kind=kind,
-                       from_addr=self.sender.address, to_addrs=to, cc_addrs=cc,
-                       subject=rendered.subject, text=rendered.body,
-                       visible_text=rendered.body, message_id=mid)
+        sent = Message.create(ticket=ticket.id, direction="out", kind=kind,
+                              from_addr=self.sender.address, to_addrs=to, cc_addrs=cc,
+                              subject=rendered.subject, text=rendered.body,
+                              visible_text=rendered.body, message_id=mid)
+        for a in attachments:  # the content is stored already, with the inbound mail
+            Attachment.create(message=sent.id, filename=a.filename,
+                              content_type=a.content_type, size=a.size, sha256=a.sha256)
         row = Outbox.create(ticket_id=ticket.id, kind=template, to_addrs=to + cc,
                             subject=rendered.subject, message_id=mid, raw=raw,
                             rate_key=rate_key)

@@ -6,6 +6,7 @@ and the CLI. Everything returns plain values or model rows, no SQL leaks out.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import peewee as pw
@@ -181,3 +182,23 @@ def sent_since(kind: str, rate_key: str, since: datetime) -> int:
 def open_tickets_of(requester: str) -> list[Ticket]:
     return list(Ticket.select().where((Ticket.requester == requester) &
                                       Ticket.status.in_(OPEN_STATUSES)).order_by(Ticket.id))
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    filename: str
+    content_type: str
+    sha256: str
+    data: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def stored_files(message_id: int) -> list[StoredFile]:
+    """The attached files (not inline images) of a stored message, with their content."""
+    q = (Attachment.select(Attachment, Blob.data).join(Blob, on=(Attachment.sha256 == Blob.sha256))
+         .where((Attachment.message == message_id) & (Attachment.inline == False))  # noqa: E712
+         .order_by(Attachment.id))
+    return [StoredFile(a.filename, a.content_type, a.sha256, bytes(a.blob.data)) for a in q]

@@ -51,7 +51,7 @@ class StaffMail:
         if note:
             self._note(ticket, block.text, msg, actor)
         elif relaying:
-            self._relay(ticket, block.text, msg, actor, status)
+            self._relay(ticket, block.text, msg, actor, status, stored)
 
     # --- commands --------------------------------------------------------------
 
@@ -120,14 +120,17 @@ class StaffMail:
     # --- what is sent ------------------------------------------------------------
 
     def _relay(self, ticket: Ticket, text: str, msg: ParsedMessage, actor: str,
-               status: str | None) -> None:
+               status: str | None, stored: Message) -> None:
+        """The staff text, and the files they attached (as stored: the size limits
+        applied; inline signature images stay behind), to the customer."""
         name = self.staff_name(actor)
         self.notifier.notice(
             ticket, "relay", [ticket.requester], cc=repository.participants_of(ticket.id),
             message=message_context(actor, name, msg.subject, text, text),
             in_reply_to=_last_customer_message_id(ticket.id), auto_submitted=None,
             from_name=f"{name} via {self.notifier.sender.name}", kind="staff",
-            extra={"staff_name": name, "status_change": status or ""})
+            extra={"staff_name": name, "status_change": status or ""},
+            attachments=repository.stored_files(stored.id))
 
     def _note(self, ticket: Ticket, text: str, msg: ParsedMessage, actor: str) -> None:
         repository.record(ticket.id, actor, "note", None, text[:200])

@@ -68,6 +68,25 @@ def test_staff_reply_reaches_the_customer_as_staff_text_only_threaded(daemon, si
     assert len(daemon.tickets()) == 1
 
 
+def test_files_a_staff_member_attaches_reach_the_customer(daemon, sink):
+    ticket, notice, _ = open_ticket(daemon, sink)
+    reply = gmail_reply(notice, "Hi Dana,\n\nthe manual is attached.\n\nAlice")
+    manual = b"%PDF-1.4 the printer manual\n" + bytes(range(256)) * 40
+    reply.add_attachment(manual, maintype="application", subtype="pdf",
+                         filename="Drucker Handbuch.pdf")
+    daemon.send(reply)
+    relay = wait_for(lambda: relays(sink, ticket["id"]), what="the relayed reply")[0]
+    files = [p for p in relay.iter_attachments()]
+    assert [(p.get_filename(), p.get_content_type()) for p in files] == [
+        ("Drucker Handbuch.pdf", "application/pdf")]
+    assert files[0].get_content() == manual
+    assert "the manual is attached." in body(relay)
+    out = [m for m in daemon.ticket(ticket["id"])["messages"]
+           if m["direction"] == "out" and m["kind"] == "staff"]
+    assert [(a["filename"], a["size"]) for a in out[0]["attachments"]] == [
+        ("Drucker Handbuch.pdf", len(manual))]
+
+
 def test_status_resolved_with_text_is_one_mail_to_the_customer(daemon, sink):
     ticket, notice, _ = open_ticket(daemon, sink)
     daemon.send(gmail_reply(notice, "#status resolved\n\nReplaced the fuser, all good now."))
