@@ -22,12 +22,13 @@ from daemon.config import Config
 from daemon.db import write_transaction
 from daemon.models import Spool, utcnow
 from daemon.notify import Notifier, sender_from_config
-from daemon.plan import Plan, make_plan
+from daemon.plan import Plan, hold, make_plan
 from daemon.render import Renderer
 from daemon.repository import DbLookup
 from daemon.routing import RouteDecision, Router, mail_facts
 from daemon.staff_plan import Policy, gate_staff
 from parsers.addresses import parse_address
+from parsers.authres import dmarc_failure
 from parsers.dates import raw_date
 from parsers.message import ParsedMessage, ParseError, parse_message
 
@@ -86,6 +87,10 @@ class Pipeline:
         ticket = self.lookup.ticket(cls.ticket_id) if cls.ticket_id else None
         plan = make_plan(msg, cls, route, ticket, self.ctx.own_addresses, self.ctx.staff,
                          self.policy())
+        forged = dmarc_failure(msg.authentication_results,
+                               self.config.security.trust_authentication_results, msg.from_addr)
+        if forged:
+            plan = hold(plan, forged)
         requester = plan.requester[1] if plan.requester else requester
         return Decision(msg, requester, cls, route, plan)
 

@@ -137,3 +137,15 @@ def new_participants(msg: ParsedMessage, own: frozenset[str], staff: frozenset[s
             continue
         out.append((name, addr))
     return tuple(out)
+
+
+def hold(plan: Plan, reason: str) -> Plan:
+    """Mail the trusted MTA calls forged (user-pain §16b): stored where staff can see it,
+    tagged "held", but nothing is sent, reopened or answered on its strength."""
+    if plan.action not in ("create", "append", "status_list") or plan.kind in ("spam", "bounce"):
+        return plan
+    action = "ignore" if plan.action == "status_list" else plan.action
+    route = plan.route and dataclasses.replace(plan.route, tags=plan.route.tags + ("held",))
+    return dataclasses.replace(plan, action=action, notices=(), new_status=None, route=route,
+                               commands=None, outcome=f"{plan.outcome}; held ({reason}): "
+                                                      "nothing sent")

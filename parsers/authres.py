@@ -42,6 +42,18 @@ def verify_sender(headers: tuple[str, ...], authserv_id: str, from_addr: str | N
                               f"for {from_domain}")
 
 
+def dmarc_failure(headers: tuple[str, ...], authserv_id: str, from_addr: str | None
+                  ) -> str | None:
+    """Why the trusted server says the From domain is forged (dmarc=fail), else None."""
+    from_domain = (from_addr or "").rpartition("@")[2].lower().rstrip(".")
+    ours = _topmost(headers, authserv_id.lower()) if from_domain and authserv_id else None
+    for result in ours.results if ours is not None else ():
+        if ((result.method or "").lower() == "dmarc" and (result.result or "").lower() == "fail"
+                and _prop(result, "header", "from") in ("", from_domain)):
+            return f"{authserv_id} reports dmarc=fail for {from_domain}"
+    return None
+
+
 def _topmost(headers, authserv_id: str):
     for value in headers:
         try:

@@ -200,6 +200,27 @@ def test_user_pain_16_staff_from_with_dmarc_fail_is_held(daemon_factory, sink):
     assert daemon.ticket(ticket["id"])["status"] == "new"
 
 
+def test_user_pain_16_customer_from_with_dmarc_fail_is_held_without_notices(daemon_factory,
+                                                                           sink):
+    daemon = daemon_factory(config_text(sink.port, extra=SECURE))
+    forged = {"Authentication-Results": f"{MX}; spf=fail smtp.mailfrom=customer.example; "
+                                        "dmarc=fail (p=reject) header.from=customer.example"}
+    daemon.send(make_mail(subject="Please wire the refund to this new account",
+                          headers=forged))
+    wait_processed(daemon, 1)
+    outbox_settled(daemon)
+    (ticket,) = daemon.tickets()
+    assert "held" in ticket["tags"]
+    assert sink.messages == []  # no ack to the real customer, no staff notice
+    detail = daemon.ticket(ticket["id"])
+    assert any("dmarc=fail" in (e["new"] or "") for e in detail["events"])
+    # the same From with a DMARC pass is an ordinary customer mail
+    daemon.send(make_mail(subject="A real question", headers={
+        "Authentication-Results": f"{MX}; dmarc=pass header.from=customer.example"}))
+    wait_processed(daemon, 2)
+    assert wait_for(lambda: sink.to(DANA), what="the ack of the genuine mail")
+
+
 def test_user_pain_16_valid_in_reply_to_from_unknown_sender_is_not_a_public_reply(daemon, sink):
     ticket, _ = new_ticket(daemon, sink)
     ack = mail_to(sink, DANA, f"[Ticket #{ticket['id']}]")[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parsers.authres import aligned, verify_sender
+from parsers.authres import aligned, dmarc_failure, verify_sender
 
 MX = "mx.example.com"
 
@@ -55,3 +55,13 @@ def test_alignment():
     assert aligned("mail.example.com", "example.com")
     assert not aligned("badexample.com", "example.com")
     assert not aligned("", "example.com")
+
+
+def test_dmarc_failure_is_reported_only_by_the_trusted_server_for_the_from_domain():
+    fail = f"{MX}; dmarc=fail (p=reject) header.from=customer.example"
+    assert "dmarc=fail" in dmarc_failure((fail,), MX, "dana@customer.example")
+    assert dmarc_failure((fail,), "other.example", "dana@customer.example") is None
+    assert dmarc_failure((fail,), MX, "dana@elsewhere.example") is None
+    assert dmarc_failure((f"{MX}; dmarc=pass header.from=customer.example",), MX,
+                         "dana@customer.example") is None
+    assert dmarc_failure((fail,), "", "dana@customer.example") is None  # setting off
