@@ -121,6 +121,8 @@ def attribution_at(lines: list[str], i: int) -> int:
     for n in (1, 2, 3):
         if i + n > len(lines) or not lines[i + n - 1].strip():
             break  # a wrapped attribution never spans a blank line
+        if not lines[i + n - 1].rstrip().endswith((":", "：")):
+            continue  # every attribution ends in a colon: skip the costly match
         joined = " ".join(ln.strip() for ln in lines[i : i + n])
         if len(joined) < 400 and _ATTRIBUTION.match(joined) and _EVIDENCE.search(joined):
             return n
