@@ -75,7 +75,8 @@ class Daemon:
         services = self.services
         while not self.stopping.is_set():
             try:
-                n = services.pipeline.process_batch(services.config.daemon.batch_size)
+                n = services.pipeline.process_batch(services.config.daemon.batch_size,
+                                                    self.accept_first.waiting)
             except pw.OperationalError as exc:
                 log.error("database error while processing the spool: %s; retrying", exc)
                 self.stopping.wait(2.0)

@@ -117,6 +117,10 @@ class AcceptFirst:
             if not self._waiting:
                 self._clear.set()
 
+    def waiting(self) -> bool:
+        """Is the listener waiting to write? The worker then ends its batch early."""
+        return not self._clear.is_set()
+
     def let_through(self, timeout: float = 1.0) -> None:
         """Called by the worker between batches: wait while the listener is writing."""
         self._clear.wait(timeout)

@@ -110,15 +110,24 @@ class Pipeline:
         spool.mark_done(row.id, outcome, ticket_id)
         return outcome, ticket_id
 
-    def process_batch(self, limit: int) -> int:
-        """Process up to `limit` new spool rows; returns how many were handled."""
+    def process_batch(self, limit: int, yield_now=lambda: False) -> int:
+        """Process up to `limit` new spool rows; returns how many were handled.
+
+        `yield_now()` is asked after each message: when it says yes (mail is waiting
+        for its 250), the batch commits early and the rest goes back unclaimed."""
         ids = spool.claim_ids(self.db, limit, self.config.daemon.claim_seconds)
         if not ids:
             return 0
+        done = 0
         with write_transaction(self.db):
-            for row in sorted(spool.lock_rows(self.db, ids), key=written_order):
+            rows = sorted(spool.lock_rows(self.db, ids), key=written_order)
+            for i, row in enumerate(rows):
                 self._process_guarded(row)
-        return len(ids)
+                done += 1
+                if i + 1 < len(rows) and yield_now():
+                    spool.unclaim([r.id for r in rows[i + 1:]])
+                    break
+        return max(done, 1)
 
     def _process_guarded(self, row: Spool) -> None:
         if row.attempts > spool.MAX_ATTEMPTS:

@@ -106,6 +106,13 @@ def claim_ids(db: pw.Database, limit: int, lease_seconds: int) -> list[int]:
     return ids
 
 
+def unclaim(ids: list[int]) -> None:
+    """Inside the processing transaction: rows claimed but not reached go back, their
+    attempt uncounted (the batch stopped early, nothing went wrong with them)."""
+    Spool.update(claimed_until=None, attempts=Spool.attempts - 1).where(
+        Spool.id.in_(ids) & (Spool.state == "new")).execute()
+
+
 def lock_rows(db: pw.Database, ids: list[int]) -> list[Spool]:
     """Inside the processing transaction: the rows of `ids` still new, locked."""
     q = Spool.select().where(Spool.id.in_(ids) & (Spool.state == "new")).order_by(Spool.id)
