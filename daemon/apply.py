@@ -104,6 +104,7 @@ class Applier:
             cc_addrs=[a for _, a in msg.cc], subject=msg.subject, text=msg.text,
             visible_text=msg.visible_text, html=msg.html, message_id=msg.message_id,
             thread_rung=None if plan.action == "create" else plan.outcome, sent_at=msg.date,
+            defects=list(msg.defects),
         )
         if plan.action == "append" and plan.kind != "bounce":  # bounces: record_bounce
             repository.record(ticket.id, requester, plan.kind if plan.kind != "customer"

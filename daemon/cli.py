@@ -65,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     tc.add_argument("cc_action", choices=("add", "drop"))
     tc.add_argument("email")
     changes.append(tc)
+    tsp = t.add_parser("spam", help="mark a sender as spam: close all their tickets, "
+                                    "tagged spam, sending nothing")
+    tsp.add_argument("sender")
+    changes.append(tsp)
     for sp in changes:
         sp.add_argument("--as", dest="actor", default=None,
                         help="who is acting (default: $USER@cli)")

@@ -117,6 +117,7 @@ class Message(BaseModel):
     html = pw.TextField(default="")
     message_id = pw.CharField(null=True, index=True)
     thread_rung = pw.CharField(null=True)  # how a follow-up was matched
+    defects = JSONField(default=list)  # what the parser repaired or doubted
     sent_at = UTCDateTimeField(null=True)  # the author's Date
     created_at = UTCDateTimeField(default=utcnow)
 

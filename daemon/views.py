@@ -33,7 +33,8 @@ def ticket_detail_json(t: Ticket) -> dict:
         "to": list(m.to_addrs or []), "cc": list(m.cc_addrs or []), "subject": m.subject,
         "text": m.text, "visible_text": m.visible_text, "message_id": m.message_id,
         "html": sanitize_html(m.html) if m.html else "",  # raw HTML stays in the database
-        "thread_rung": m.thread_rung, "created_at": iso(m.created_at),
+        "thread_rung": m.thread_rung, "defects": list(m.defects or []),
+        "created_at": iso(m.created_at),
         "sent_at": iso(m.sent_at),
         "attachments": [{"filename": a.filename, "content_type": a.content_type,
                          "size": a.size, "sha256": a.sha256, "inline": a.inline}

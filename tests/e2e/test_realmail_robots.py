@@ -265,3 +265,30 @@ def test_user_pain_27_per_domain_ack_limit_when_the_admin_sets_it(daemon_factory
     settle(2)
     acks = [o for o in daemon.outbox() if o["kind"] == "ack"]
     assert sum(o["to"][0].endswith("@flood.example") for o in acks) == 3
+
+
+def test_user_pain_27_marking_a_sender_as_spam_closes_their_tickets_silently(daemon, sink):
+    for i in range(3):
+        daemon.send(make_mail(frm="bot@spam.example", subject=f"Cheap pills {i}"))
+    daemon.send(make_mail(subject="A real question"))
+    wait_for(lambda: len(daemon.tickets()) == 4, what="4 tickets")
+    wait_for(lambda: {o["status"] for o in daemon.outbox()} == {"sent"}, what="the acks")
+    sent_before = len(sink.messages)
+    r = daemon.cli("tickets", "spam", "bot@spam.example", "--as", "alice@example.com")
+    assert b"3 ticket(s) closed as spam" in r.stdout
+    by_sender = {t["subject"]: t for t in daemon.tickets()}
+    for i in range(3):
+        t = by_sender[f"Cheap pills {i}"]
+        assert (t["status"], "spam" in t["tags"]) == ("closed", True)
+    assert by_sender["A real question"]["status"] == "new"
+    time.sleep(1.5)  # the outbox worker runs every second: nothing new goes out
+    assert len(sink.messages) == sent_before
+    assert daemon.cli("tickets", "spam", "nobody@x.example", check=False).returncode == 1
+
+
+def test_user_pain_29_a_future_date_is_flagged_and_the_receive_time_used(daemon):
+    daemon.send(make_mail(subject="From the future", date="Mon, 01 Jan 2035 10:00:00 +0000"))
+    (ticket,) = wait_for(daemon.tickets, what="the ticket")
+    (msg,) = [m for m in daemon.ticket(ticket["id"])["messages"] if m["direction"] == "in"]
+    assert any("in the future" in d for d in msg["defects"])
+    assert msg["sent_at"][:4] == ticket["created_at"][:4] != "2035"
