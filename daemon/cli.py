@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="envelope recipient (MTA's $RECIPIENT); repeatable")
     ing.add_argument("files", nargs="*")
     sub.add_parser("check-config", help="validate the config and templates")
+    st = sub.add_parser("status", help="is mail flowing? exit 1 naming each problem")
+    st.add_argument("--json", action="store_true")
     ex = sub.add_parser("explain", help="dry run: how would this mail be handled?")
     ex.add_argument("file")
     ex.add_argument("--recipient", action="append", default=[])

@@ -30,7 +30,7 @@ def dispatch(args, path: str, config: Config) -> int:
     except pw.DatabaseError as exc:
         print(f"ticketd: cannot open the database: {exc}", file=sys.stderr)
         return pipe.EX_TEMPFAIL
-    handler = {"ingest": _ingest, "explain": _explain, "tickets": _tickets,
+    handler = {"ingest": _ingest, "explain": _explain, "tickets": _tickets, "status": _status,
                "outbox": _outbox, "quarantine": _quarantine}[args.command]
     return handler(args, config, db)
 
@@ -69,6 +69,14 @@ def _ingest(args, config: Config, db) -> int:
         except pw.OperationalError as exc:  # stored already; the daemon will finish it
             print(f"ticketd: stored, processing deferred: {exc}", file=sys.stderr)
     return code
+
+
+def _status(args, config: Config, db) -> int:
+    from daemon.health import safe_status, status_text
+
+    s = safe_status(config)
+    print_json(s) if args.json else print(status_text(s))
+    return 0 if s["healthy"] else 1
 
 
 def _explain(args, config: Config, db) -> int:

@@ -195,5 +195,14 @@ class ImapState(BaseModel):
     updated_at = UTCDateTimeField(default=utcnow)
 
 
+class MailboxHealth(BaseModel):
+    """Each poller's last success and current failure, for `ticketd status` (§15c)."""
+
+    mailbox = pw.CharField(primary_key=True)
+    checked_at = UTCDateTimeField(null=True)  # last successful check of the folder
+    failing_since = UTCDateTimeField(null=True)
+    last_error = pw.TextField(null=True)
+
+
 ALL_MODELS = [Meta, Spool, Ticket, Participant, Message, Blob, Attachment, Event, Outbox,
-              AssignCursor, ImapState, BouncingAddress]
+              AssignCursor, ImapState, BouncingAddress, MailboxHealth]

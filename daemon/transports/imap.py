@@ -22,6 +22,7 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginEr
 from daemon.config import Config, ImapConfig
 from daemon.spool import Envelope
 from daemon.transports.imap_auth import SecretError, connect, login
+from daemon.transports.imap_health import HealthRecord
 from daemon.transports.imap_lock import try_lock, unlock
 from daemon.transports.imap_outage import Backoff, OutageLog
 from daemon.transports.imap_session import (
@@ -48,6 +49,7 @@ class Poller:
         self.config, self.cfg, self.db = config, cfg, db
         self.stopping, self.wake, self.client_factory = stopping, wake, client_factory
         self.key = f"imap:{cfg.name}"
+        self.health = HealthRecord(db, self.key)
         self.envelope = Envelope(source=self.key, mailbox=self.key, queue_hint=cfg.queue or None)
         self.backoff = Backoff()
         self.outage = OutageLog(log, cfg.name)
@@ -68,6 +70,7 @@ class Poller:
                 what, cap = describe(exc, self.cfg)
                 delay = self.backoff.next_delay(cap)
                 self.outage.failed(what, delay)
+                self.health.failed(what)
                 log.debug("imap %s: failure detail", self.cfg.name, exc_info=True)
                 self.stopping.wait(delay)
 
@@ -113,6 +116,7 @@ class Poller:
         self.last_success = time.time()
         self.outage.recovered()
         self.backoff.reset()
+        self.health.ok()
 
     def finish_after(self, session: Session, cursor: Cursor) -> Cursor:
         """Stored before a crash but not yet flagged/moved: do it now."""

@@ -47,6 +47,29 @@ def test_user_pain_15_poller_hangs_without_telling_anyone_times_out_and_backs_of
 
 
 @pytest.mark.slow
+def test_user_pain_15_status_reports_each_mailbox_and_its_outage(dovecot, daemon_factory,
+                                                                tmp_path):
+    import json
+
+    d = daemon_factory(config_text(directory="outbox", extra=imap_section(
+        dovecot, tmp_path, idle=False, poll_seconds=1, timeout_seconds=2)))
+
+    def status():
+        r = d.cli("status", "--json", check=False)
+        return r.returncode, json.loads(r.stdout)
+
+    code, s = wait_for(lambda: (lambda r: r if r[0] == 0 else None)(status()),
+                       what="a healthy status")
+    assert s["mailboxes"][0]["name"] == "support" and s["mailboxes"][0]["age_seconds"] < 10
+    dovecot.stop()
+    code, s = wait_for(lambda: (lambda r: r if r[0] == 1 else None)(status()),
+                       what="the outage in the status")
+    assert any(p.startswith("imap support: failing since") for p in s["problems"])
+    assert b"PROBLEMS" in d.cli("status", check=False).stdout
+    dovecot.start()
+    wait_for(lambda: status()[0] == 0, timeout=60, what="healthy again")
+
+
 def test_dovecot_stopped_20_seconds_reconnects_by_itself_and_logs_the_outage_once(
         dovecot, daemon_factory, tmp_path):
     d = daemon_factory(config_text(directory="outbox", extra=imap_section(
