@@ -12,6 +12,7 @@ import asyncio
 import logging
 import signal
 import threading
+import time
 from dataclasses import dataclass
 
 import peewee as pw
@@ -59,6 +60,7 @@ class Daemon:
         self.outbox_ready = threading.Event()
         self.threads: list[threading.Thread] = []
         self.accept_first = AcceptFirst()
+        self.last_housekeeping = 0.0
         self.pollers: list = []
 
     # --- threads -------------------------------------------------------------
@@ -87,8 +89,12 @@ class Daemon:
             self.accept_first.let_through()
 
     def _housekeeping(self) -> None:
+        """Time-driven changes, once a minute (the worker loop wakes every second)."""
         from daemon.lifecycle import close_resolved
 
+        if time.monotonic() - self.last_housekeeping < 60.0:
+            return
+        self.last_housekeeping = time.monotonic()
         try:
             close_resolved(self.db, self.services.config)
         except pw.OperationalError as exc:

@@ -40,7 +40,6 @@ def opt(default=dataclasses.MISSING, help: str = "", **kw):
 @dataclass(frozen=True)
 class DaemonConfig:
     database: str = opt("sqlite:///ticketd.db", "sqlite:///PATH or postgresql://user@host/db")
-    data_dir: str = opt("data", "folder for attachments and other files")
     templates: str = opt("", "folder of template overrides; empty = the shipped templates")
     log_level: str = opt("INFO", "DEBUG, INFO, WARNING or ERROR")
     batch_size: int = opt(20, "spooled messages processed per transaction at most")

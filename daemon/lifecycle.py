@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import peewee as pw
@@ -12,15 +11,12 @@ from daemon.config import Config
 from daemon.db import write_transaction
 from daemon.models import Ticket, utcnow
 
-_last_run = [0.0]
 
-
-def close_resolved(db: pw.Database, config: Config, every_seconds: float = 60.0) -> int:
-    """Close tickets resolved more than `close_resolved_after_days` ago (once a minute)."""
+def close_resolved(db: pw.Database, config: Config) -> int:
+    """Close tickets resolved more than `close_resolved_after_days` ago."""
     days = config.tickets.close_resolved_after_days
-    if not days or time.monotonic() - _last_run[0] < every_seconds:
+    if not days:
         return 0
-    _last_run[0] = time.monotonic()
     cutoff = utcnow() - timedelta(days=days)
     closed = 0
     with write_transaction(db):
