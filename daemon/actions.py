@@ -9,6 +9,7 @@ commands can all be checked before the first one is applied.
 from __future__ import annotations
 
 from daemon import repository
+from daemon.allocation import pick_assignee
 from daemon.config import PRIORITIES, STATUSES, Config
 from daemon.models import Message, Ticket, utcnow
 from daemon.notify import Notifier, message_context
@@ -120,8 +121,6 @@ class TicketActions:
             self._reassign_by_queue(ticket)
 
     def _reassign_by_queue(self, ticket: Ticket) -> None:
-        from daemon.apply import pick_assignee  # apply imports the staff code that imports us
-
         queue = self.config.queue(ticket.queue)
         members = [m.lower() for m in queue.members]
         if queue.assign == "manual" or not members:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from daemon import repository
+from daemon.allocation import pick_assignee
 from daemon.attachments import store_attachments
 from daemon.bounces import is_bouncing, record_bounce
 from daemon.config import Config
@@ -155,12 +156,3 @@ class Applier:
             return True
         return bool(t.ack_domain_limit_per_hour) and repository.acks_to_domain_since(
             domain_of(sender), since) >= t.ack_domain_limit_per_hour
-
-
-def pick_assignee(queue: str, strategy: str, members: list[str]) -> str:
-    if strategy == "round_robin":
-        return repository.next_round_robin(queue, members)
-    repository.lock_queue_cursor(queue, members[0])  # serialise picks per queue
-    counts = repository.open_counts(members)
-    return min(members, key=lambda m: (counts[m], members.index(m)))
-
