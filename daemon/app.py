@@ -17,8 +17,10 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from daemon.actions import TicketActions
 from daemon.config import Config, ConfigError, load_config
 from daemon.db import AcceptFirst, is_postgres, open_database
+from daemon.notify import Notifier
 from daemon.outbox import OutboxWorker
 from daemon.outbox import release_claims as release_outbox_claims
 from daemon.pipeline import Pipeline
@@ -36,6 +38,7 @@ class Services:
     renderer: Renderer
     pipeline: Pipeline
     outbox: OutboxWorker
+    actions: TicketActions
 
 
 def make_renderer(config: Config) -> Renderer:
@@ -47,7 +50,8 @@ def make_renderer(config: Config) -> Renderer:
 
 def build_services(config: Config, db: pw.Database) -> Services:
     renderer = make_renderer(config)
-    return Services(config, renderer, Pipeline(config, db, renderer), OutboxWorker(config, db))
+    return Services(config, renderer, Pipeline(config, db, renderer), OutboxWorker(config, db),
+                    TicketActions(config, Notifier(config, renderer)))
 
 
 class Daemon:
@@ -96,7 +100,7 @@ class Daemon:
             return
         self.last_housekeeping = time.monotonic()
         try:
-            close_resolved(self.db, self.services.config)
+            close_resolved(self.db, self.services.actions)
         except pw.OperationalError as exc:
             log.error("database error while closing resolved tickets: %s", exc)
 

@@ -7,22 +7,20 @@ from datetime import timedelta
 import peewee as pw
 
 from daemon import repository
-from daemon.config import Config
+from daemon.actions import TicketActions
 from daemon.db import write_transaction
-from daemon.models import Ticket, utcnow
+from daemon.models import utcnow
 
 
-def close_resolved(db: pw.Database, config: Config) -> int:
-    """Close tickets resolved more than `close_resolved_after_days` ago."""
-    days = config.tickets.close_resolved_after_days
+def close_resolved(db: pw.Database, actions: TicketActions) -> int:
+    """Close tickets resolved more than `close_resolved_after_days` ago, through the same
+    status change as a person's (history, closed_at), announcing nothing."""
+    days = actions.config.tickets.close_resolved_after_days
     if not days:
         return 0
     cutoff = utcnow() - timedelta(days=days)
-    closed = 0
     with write_transaction(db):
-        for ticket in repository.resolved_before(cutoff):
-            repository.record(ticket.id, "ticketd", "status", "resolved", "closed")
-            Ticket.update(status="closed", updated_at=utcnow(), closed_at=utcnow()).where(
-                Ticket.id == ticket.id).execute()
-            closed += 1
-    return closed
+        tickets = repository.resolved_before(cutoff)
+        for ticket in tickets:
+            actions.set_status(ticket, "closed", "ticketd", notify=False)
+    return len(tickets)
