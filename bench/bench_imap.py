@@ -30,6 +30,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from conftest import config_text  # noqa: E402
 from dovecot import DOVECOT, Dovecot  # noqa: E402
+from imapfix import imap_section  # noqa: E402
 from results import write_section  # noqa: E402
 
 
@@ -59,19 +60,7 @@ def counts(db: Path) -> tuple[int, int]:
 
 def make_config(dovecot: Dovecot, batch: int) -> Path:
     folder = Path(tempfile.mkdtemp(prefix="ticketd-bench-imap-"))
-    secret = folder / "support.secret"
-    secret.write_text(dovecot.users["support"])
-    extra = f"""
-[[imap]]
-name = "support"
-host = "127.0.0.1"
-port = {dovecot.port}
-tls = false
-username = "support"
-password_file = "{secret}"
-batch_size = {batch}
-after = "seen"
-"""
+    extra = imap_section(dovecot, folder, batch_size=batch, after="seen")
     cfg = folder / "config.toml"
     cfg.write_text(config_text(directory="outbox", extra=extra).replace(
         'log_level = "INFO"', 'log_level = "WARNING"'))

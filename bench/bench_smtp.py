@@ -28,37 +28,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from conftest import config_text  # noqa: E402
 from corpus import new_ticket_mails  # noqa: E402
 from results import write_section  # noqa: E402
-
-CONFIG = """
-[daemon]
-database = "sqlite:///ticketd.db"
-log_level = "INFO"
-[smtp]
-listen = "127.0.0.1:0"
-[outbound]
-from = "Example Support <support@example.com>"
-directory = "outbox"
-[tickets]
-ack_limit_per_hour = 1000000
-[[staff]]
-email = "alice@example.com"
-[[staff]]
-email = "bob@example.com"
-[[queues]]
-name = "general"
-addresses = ["support@example.com"]
-members = ["alice@example.com", "bob@example.com"]
-assign = "round_robin"
-[[queues]]
-name = "billing"
-addresses = ["billing@example.com"]
-[[rules]]
-name = "Refunds"
-match = { text = ["refund", "invoice"] }
-set = { queue = "billing", priority = "high" }
-"""
 
 NOOP = """
 import asyncio, sys
@@ -125,7 +98,9 @@ def noop_round(mails, clients) -> float:
 def ticketd_round(mails, clients) -> dict:
     with tempfile.TemporaryDirectory(prefix="ticketd-bench-") as tmp:
         folder = Path(tmp)
-        (folder / "config.toml").write_text(CONFIG)
+        # the tests' config (three staff, rules, round robin), acks unlimited
+        (folder / "config.toml").write_text(config_text(directory="outbox",
+                                                        ack_limit=1_000_000))
         log = folder / "daemon.log"
         with open(log, "wb") as logf:
             proc = subprocess.Popen([sys.executable, "-m", "daemon", "-c", "config.toml",
@@ -217,8 +192,9 @@ def write_results(out: Path, args, rows) -> None:
 
     body = f"""{args.n} new-ticket mails (~2.8 KB: Received chain, DKIM-like header, 2 KB
 body, distinct senders) from {args.clients} smtplib clients, one connection each;
-ticketd on SQLite (WAL, synchronous=FULL), notices (ack and staff notice; only the ack
-for tickets that rules send to a queue without members) written to a folder.
+ticketd on SQLite (WAL, synchronous=FULL) with the tests' config (`tests/conftest.py`:
+three staff, three queues, five rules), two notices per ticket (ack and staff notice)
+written to a folder.
 Medians of {args.rounds} rounds (min–max); each ratio is taken within its round against
 a do-nothing aiosmtpd server, then medianed. Machine: {os.cpu_count()} cores, Python
 {platform.python_version()}.

@@ -14,17 +14,11 @@ from email.message import EmailMessage
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from mailbuild import nested  # noqa: E402
 from results import write_section  # noqa: E402
 
 from parsers.message import ParseError, parse_message  # noqa: E402
-
-
-def nested(levels: int) -> bytes:
-    body = b"Content-Type: text/plain\r\n\r\ninnermost\r\n"
-    for i in range(levels):
-        body = (f"Content-Type: multipart/mixed; boundary=b{i}\r\n\r\n--b{i}\r\n".encode()
-                + body + f"\r\n--b{i}--\r\n".encode())
-    return b"From: a@customer.example\r\nSubject: deep\r\n" + body
 
 
 def big_attachment(mib: int) -> bytes:

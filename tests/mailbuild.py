@@ -45,3 +45,12 @@ def tnef(body: bytes, files: list[tuple[str, bytes]]) -> bytes:
         out += attr(2, 0x8010, 0x0001, name.encode() + b"\x00")  # title
         out += attr(2, 0x800F, 0x0006, data)  # data
     return out
+
+
+def nested(levels: int) -> bytes:
+    """A message whose MIME tree is `levels` multiparts deep."""
+    body = b"Content-Type: text/plain\r\n\r\ninnermost\r\n"
+    for i in range(levels):
+        body = (f"Content-Type: multipart/mixed; boundary=b{i}\r\n\r\n--b{i}\r\n".encode()
+                + body + f"\r\n--b{i}--\r\n".encode())
+    return b"From: deep@customer.example\r\nSubject: deep\r\nMIME-Version: 1.0\r\n" + body

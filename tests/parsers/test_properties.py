@@ -13,6 +13,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mailbuild import nested
 
 from parsers.message import TOO_DEEP, ParsedMessage, ParseError, parse_message
 
@@ -82,13 +83,6 @@ def test_user_pain_07_malformed_hostile_headers_never_raise(headers, body):
     head = "\r\n".join(f"{k}: {v}" for k, v in headers)
     parses_or_parse_error(head.encode("utf-8", "surrogateescape") + b"\r\n\r\n" + body)
 
-
-def nested(levels: int) -> bytes:
-    body = b"Content-Type: text/plain\r\n\r\ninnermost\r\n"
-    for i in range(levels):
-        body = (f"Content-Type: multipart/mixed; boundary=b{i}\r\n\r\n--b{i}\r\n".encode()
-                + body + f"\r\n--b{i}--\r\n".encode())
-    return b"From: deep@customer.example\r\nSubject: deep\r\nMIME-Version: 1.0\r\n" + body
 
 
 def test_user_pain_07_malformed_1000_level_nested_mime_in_bounded_memory():
