@@ -8,14 +8,13 @@ import sys
 import peewee as pw
 
 from daemon import spool, views
-from daemon.actions import ActionError, TicketActions
+from daemon.actions import ActionError
 from daemon.app import build_services, make_renderer, run_daemon
 from daemon.cli import EXIT_CONFIG, EXIT_NOT_FOUND, print_json
 from daemon.config import Config
 from daemon.db import open_database, write_transaction
 from daemon.explain import explain, explain_text
 from daemon.models import Outbox, Spool, Ticket
-from daemon.notify import Notifier
 from daemon.render import TemplateError
 from daemon.transports import pipe
 
@@ -121,7 +120,7 @@ def _tickets(args, config: Config, db) -> int:
 def _mark_spam(args, config: Config, db) -> int:
     """user-pain §27c: a spambot's tickets go away in one step, and nobody is mailed."""
     actor = args.actor or f"{getpass.getuser()}@cli"
-    actions = TicketActions(config, Notifier(config, make_renderer(config)))
+    actions = build_services(config, db).actions
     with write_transaction(db):
         tickets = list(Ticket.select().where(Ticket.requester == args.sender.lower()))
         for ticket in tickets:
@@ -139,7 +138,7 @@ def pw_list(args):
 
 def _change_ticket(args, config: Config, db, ticket: Ticket) -> int:
     actor = args.actor or f"{getpass.getuser()}@cli"
-    actions = TicketActions(config, Notifier(config, make_renderer(config)))
+    actions = build_services(config, db).actions
     try:
         with write_transaction(db):
             ticket = Ticket.get_by_id(ticket.id)
