@@ -117,7 +117,11 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(config.daemon.log_level)
     from daemon import commands
 
-    return commands.dispatch(args, path, config)
+    try:
+        return commands.dispatch(args, path, config)
+    except BrokenPipeError:  # `ticketd tickets list | head`: the reader has gone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def print_json(value) -> None:
