@@ -72,8 +72,8 @@ def poller_only(dovecot: Dovecot, n: int, batch: int) -> float:
     import threading
 
     from daemon.config import load_config
-    from daemon.db import open_database
-    from daemon.transports.imap import Poller
+    from daemon.intake.imap.poller import Poller
+    from daemon.store.db import open_database
 
     cfg = make_config(dovecot, batch)
     config = load_config(cfg)

@@ -10,10 +10,10 @@ from email.message import EmailMessage
 
 import pytest
 
-from daemon.attachments import store_attachments
 from daemon.config import LimitsConfig
-from daemon.db import open_database, write_transaction
-from daemon.models import Attachment, Blob, Message, Ticket
+from daemon.store.db import open_database, write_transaction
+from daemon.store.models import Attachment, Blob, Message, Ticket
+from daemon.worker.attachments import store_attachments
 from parsers.message import parse_message
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from email import message_from_bytes
 from email.policy import default
 
-from daemon.compose import OutgoingMail, build, new_message_id
+from daemon.notices.compose import OutgoingMail, build, new_message_id
 
 
 def mail(**kw) -> OutgoingMail:

@@ -90,6 +90,6 @@ def test_secrets_never_appear_in_errors(tmp_path, monkeypatch):
 def test_the_config_reference_is_current():
     """docs/config.md is generated from the schema; regenerate it when this fails:
     python -m daemon.config_doc > docs/config.md"""
-    from daemon.config_doc import reference
+    from daemon.config.reference import reference
 
     assert (REPO / "docs" / "config.md").read_text() == reference() + "\n"

@@ -15,8 +15,8 @@ from imapclient import IMAPClient
 from imapfix import config_text, imap_section
 
 from daemon.config import load_config
-from daemon.db import open_database
-from daemon.transports.imap import Poller
+from daemon.intake.imap.poller import Poller
+from daemon.store.db import open_database
 
 
 class RecordingClient(IMAPClient):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from daemon.transports.imap_outage import Backoff, OutageLog
+from daemon.intake.imap.outage import Backoff, OutageLog
 
 
 class Clock:
@@ -42,7 +42,7 @@ def test_backoff_doubles_up_to_its_cap_and_starts_over_after_success():
 
 
 def test_batches_are_cut_by_size_so_big_attachments_are_not_held_200_at_a_time():
-    from daemon.transports.imap import split_by_size
+    from daemon.intake.imap.poller import split_by_size
 
     mib = 1024 * 1024
     sizes = {1: 30 * mib, 2: 30 * mib, 3: 30 * mib, 4: 100 * mib, 5: 1, 6: 1}

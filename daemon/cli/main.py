@@ -1,0 +1,133 @@
+"""The `ticketd` command line. Exit codes: 0 ok, 1 not found, 2 bad config or usage,
+75 a transient failure (ingest: the MTA should retry)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+
+from daemon.config import ConfigError, load_config
+
+EXIT_NOT_FOUND = 1
+EXIT_CONFIG = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ticketd", description="Email-driven ticketing daemon")
+    p.add_argument("-c", "--config", help="config file (default: $TICKETD_CONFIG, "
+                                          "then ./config.toml)")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the daemon in the foreground")
+    ing = sub.add_parser("ingest", help="store and process mail from stdin or files")
+    ing.add_argument("--queue", help="queue for new tickets from this mail")
+    ing.add_argument("--sender", default="", help="envelope sender (MTA's $SENDER)")
+    ing.add_argument("--recipient", action="append", default=[],
+                     help="envelope recipient (MTA's $RECIPIENT); repeatable")
+    ing.add_argument("files", nargs="*")
+    sub.add_parser("check-config", help="validate the config and templates")
+    st = sub.add_parser("status", help="is mail flowing? exit 1 naming each problem")
+    st.add_argument("--json", action="store_true")
+    ex = sub.add_parser("explain", help="dry run: how would this mail be handled?")
+    ex.add_argument("file")
+    ex.add_argument("--recipient", action="append", default=[])
+    ex.add_argument("--json", action="store_true")
+
+    t = sub.add_parser("tickets").add_subparsers(dest="action", required=True)
+    tl = t.add_parser("list")
+    tl.add_argument("--status")
+    tl.add_argument("--queue")
+    tl.add_argument("--assignee")
+    tl.add_argument("--limit", type=int)
+    tl.add_argument("--json", action="store_true")
+    ts = t.add_parser("show")
+    ts.add_argument("id", type=int)
+    ts.add_argument("--json", action="store_true")
+    ta = t.add_parser("assign")
+    ta.add_argument("id", type=int)
+    ta.add_argument("staff")
+    tst = t.add_parser("status")
+    tst.add_argument("id", type=int)
+    tst.add_argument("status")
+    tn = t.add_parser("note")
+    tn.add_argument("id", type=int)
+    tn.add_argument("text")
+    changes = [ta, tst, tn]
+    for name, arg in (("queue", "queue"), ("priority", "priority"), ("tag", "tag"),
+                      ("untag", "tag")):
+        sp = t.add_parser(name, help=f"set the {arg}" if name in ("queue", "priority")
+                          else f"{name} a ticket")
+        sp.add_argument("id", type=int)
+        sp.add_argument(arg)
+        changes.append(sp)
+    tc = t.add_parser("cc", help="add or drop a participant")
+    tc.add_argument("id", type=int)
+    tc.add_argument("cc_action", choices=("add", "drop"))
+    tc.add_argument("email")
+    changes.append(tc)
+    tsp = t.add_parser("spam", help="mark a sender as spam: close all their tickets, "
+                                    "tagged spam, sending nothing")
+    tsp.add_argument("sender")
+    changes.append(tsp)
+    for sp in changes:
+        sp.add_argument("--as", dest="actor", default=None,
+                        help="who is acting (default: $USER@cli)")
+
+    o = sub.add_parser("outbox").add_subparsers(dest="action", required=True)
+    ol = o.add_parser("list")
+    ol.add_argument("--status")
+    ol.add_argument("--json", action="store_true")
+    orr = o.add_parser("retry")
+    orr.add_argument("id", type=int, nargs="?")
+
+    q = sub.add_parser("quarantine").add_subparsers(dest="action", required=True)
+    ql = q.add_parser("list")
+    ql.add_argument("--json", action="store_true")
+    for name in ("show", "retry", "drop"):
+        q.add_parser(name).add_argument("id", type=int)
+    return p
+
+
+def config_path(arg: str | None) -> str:
+    return arg or os.environ.get("TICKETD_CONFIG") or "config.toml"
+
+
+def setup_logging(level: str = "INFO") -> None:
+    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # aiosmtpd logs every SMTP line at INFO; our own log says what matters.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    # mail-parser warns about every part it does not decode itself (delivery reports,
+    # calendars); ticketd decodes those parts, so the warning only adds noise.
+    logging.getLogger("mailparser").setLevel(logging.ERROR)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    path = config_path(args.config)
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        print(f"ticketd: {path}: the configuration has errors:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_CONFIG
+    setup_logging(config.daemon.log_level)
+    from daemon.cli import handlers as commands
+
+    try:
+        return commands.dispatch(args, path, config)
+    except BrokenPipeError:  # `ticketd tickets list | head`: the reader has gone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def print_json(value) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

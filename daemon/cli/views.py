@@ -1,0 +1,74 @@
+"""Rows -> the JSON shapes of DESIGN.md, and the plain tables people read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from daemon.store import repository
+from daemon.store.models import Outbox, Spool, Ticket
+from parsers.sanitize import sanitize_html
+
+
+def iso(dt: datetime | None) -> str | None:
+    return dt.isoformat() if dt else None
+
+
+def ticket_json(t: Ticket) -> dict:
+    return {
+        "id": t.id, "subject": t.subject, "status": t.status, "queue": t.queue,
+        "assignee": t.assignee, "requester": t.requester, "priority": t.priority,
+        "tags": list(t.tags or []), "created_at": iso(t.created_at),
+        "updated_at": iso(t.updated_at), "resolved_by": t.resolved_by,
+        "resolved_at": iso(t.resolved_at), "follows": t.merged_from,
+    }
+
+
+def ticket_detail_json(t: Ticket) -> dict:
+    out = ticket_json(t)
+    out["participants"] = repository.participants_of(t.id)
+    messages = repository.ticket_messages(t.id)
+    atts = repository.message_attachments([m.id for m in messages])
+    out["messages"] = [{
+        "id": m.id, "direction": m.direction, "kind": m.kind, "from": m.from_addr,
+        "to": list(m.to_addrs or []), "cc": list(m.cc_addrs or []), "subject": m.subject,
+        "text": m.text, "visible_text": m.visible_text, "message_id": m.message_id,
+        "html": sanitize_html(m.html) if m.html else "",  # raw HTML stays in the database
+        "thread_rung": m.thread_rung, "defects": list(m.defects or []),
+        "created_at": iso(m.created_at),
+        "sent_at": iso(m.sent_at),
+        "attachments": [{"filename": a.filename, "content_type": a.content_type,
+                         "size": a.size, "sha256": a.sha256, "inline": a.inline}
+                        for a in atts.get(m.id, [])],
+    } for m in messages]
+    out["events"] = [{"at": iso(e.at), "actor": e.actor, "action": e.action, "old": e.old,
+                      "new": e.new} for e in repository.ticket_events(t.id)]
+    return out
+
+
+def outbox_json(o: Outbox) -> dict:
+    return {
+        "id": o.id, "ticket_id": o.ticket_id, "kind": o.kind, "to": list(o.to_addrs),
+        "subject": o.subject, "message_id": o.message_id, "status": o.status,
+        "attempts": o.attempts, "next_attempt_at": iso(o.next_attempt_at),
+        "last_error": o.last_error, "created_at": iso(o.created_at), "sent_at": iso(o.sent_at),
+    }
+
+
+def quarantine_json(s: Spool) -> dict:
+    return {"id": s.id, "received_at": iso(s.received_at), "source": s.source,
+            "reason": (s.reason or "").splitlines()[0] if s.reason else "", "size": s.size}
+
+
+def table(rows: list[list[str]], headers: list[str]) -> str:
+    """A plain aligned text table."""
+    cells = [headers] + [[("" if c is None else str(c)) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+             for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def short(text: str | None, n: int = 50) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -1,0 +1,160 @@
+"""Cross-field config checks: names that must exist, values from fixed sets.
+
+The schema in config.py checks each value's type; these check what only the
+whole file can tell (a rule naming an unknown queue, an unreadable secret).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from daemon.config import (
+    ASSIGN_STRATEGIES,
+    PRIORITIES,
+    RULE_FIELDS,
+    Config,
+)
+from parsers.addresses import parse_address
+
+
+def check_semantics(c: Config) -> list[str]:
+    """Cross-field checks: names that must exist, values from fixed sets."""
+    p: list[str] = []
+    queue_names = [q.name for q in c.queues]
+    staff_emails = {s.email.lower() for s in c.staff}
+
+    for i, s in enumerate(c.staff):
+        if not _is_address(s.email):
+            p.append(f"staff[{i}].email: {s.email!r} is not an email address")
+    for i, q in enumerate(c.queues):
+        if queue_names.count(q.name) > 1:
+            p.append(f"queues[{i}].name: queue {q.name!r} is defined twice")
+        if q.assign not in ASSIGN_STRATEGIES:
+            p.append(f"queues[{i}].assign: must be one of {', '.join(ASSIGN_STRATEGIES)}")
+        for j, a in enumerate(q.addresses):
+            if not _is_address(a):
+                p.append(f"queues[{i}].addresses[{j}]: {a!r} is not an email address")
+        for j, m in enumerate(q.members):
+            if m.lower() not in staff_emails:
+                p.append(f"queues[{i}].members[{j}]: {m!r} is not listed in [[staff]]")
+    if c.tickets.default_queue not in queue_names:
+        p.append(f"tickets.default_queue: queue {c.tickets.default_queue!r} is not defined "
+                 "in [[queues]]")
+    if c.tickets.unknown_sender not in ("new_ticket", "append"):
+        p.append("tickets.unknown_sender: must be new_ticket or append")
+    if not re.fullmatch(r"[\w.\-]+", c.tickets.tag_prefix):
+        p.append("tickets.tag_prefix: use letters, digits, '.', '-' or '_' only")
+    if c.smtp.protocol not in ("smtp", "lmtp"):
+        p.append("smtp.protocol: must be smtp or lmtp")
+    if c.smtp.enabled and not _is_hostport(c.smtp.listen):
+        p.append(f"smtp.listen: {c.smtp.listen!r} is not host:port")
+    if c.daemon.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        p.append("daemon.log_level: must be DEBUG, INFO, WARNING or ERROR")
+    if not c.daemon.database.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        p.append("daemon.database: must start with sqlite:/// or postgresql://")
+    if c.daemon.batch_size < 1:
+        p.append("daemon.batch_size: must be at least 1")
+    p.extend(_check_outbound(c))
+    p.extend(_check_rules(c, queue_names, staff_emails))
+    p.extend(_check_imap(c, queue_names))
+    return p
+
+
+def _check_outbound(c: Config) -> list[str]:
+    o, p = c.outbound, []
+    if parse_address(o.from_) is None:
+        p.append(f"outbound.from: {o.from_!r} is not an email address")
+    if bool(o.smtp) == bool(o.directory):
+        p.append("outbound: set exactly one of smtp (relay host:port) or directory")
+    if o.smtp and not _is_hostport(o.smtp):
+        p.append(f"outbound.smtp: {o.smtp!r} is not host:port")
+    if o.retry_initial_seconds < 1 or o.retry_max_seconds < o.retry_initial_seconds:
+        p.append("outbound.retry_max_seconds: must be at least retry_initial_seconds (>= 1)")
+    return p
+
+
+def _check_rules(c: Config, queue_names, staff_emails) -> list[str]:
+    from daemon.worker.routing import compile_pattern  # local: routing imports config types
+
+    p: list[str] = []
+    for i, r in enumerate(c.rules):
+        where = f"rules[{i}]"
+        if not r.match:
+            p.append(f"{where}.match: a rule needs at least one field to match")
+        for fld, words in r.match.items():
+            if fld not in RULE_FIELDS:
+                p.append(f"{where}.match.{fld}: unknown field (use {', '.join(RULE_FIELDS)})")
+            if not isinstance(words, list) or not words:
+                p.append(f"{where}.match.{fld}: must be a non-empty list of keywords")
+                continue
+            for j, w in enumerate(words):
+                if not isinstance(w, str) or not w.strip():
+                    p.append(f"{where}.match.{fld}[{j}]: must be a non-empty string")
+                    continue
+                try:
+                    compile_pattern(w)
+                except re.error as exc:
+                    p.append(f"{where}.match.{fld}[{j}]: bad regular expression: {exc}")
+        for key, value in r.set.items():
+            p.extend(_check_rule_set(f"{where}.set.{key}", key, value, queue_names, staff_emails))
+    return p
+
+
+def _check_rule_set(where, key, value, queue_names, staff_emails) -> list[str]:
+    if key == "queue":
+        if value not in queue_names:
+            return [f"{where}: queue {value!r} is not defined in [[queues]]"]
+    elif key == "priority":
+        if value not in PRIORITIES:
+            return [f"{where}: must be one of {', '.join(PRIORITIES)}"]
+    elif key == "tags":
+        if not isinstance(value, list) or not all(isinstance(t, str) and t for t in value):
+            return [f"{where}: must be a list of strings"]
+    elif key == "assignee":
+        if not isinstance(value, str) or value.lower() not in staff_emails:
+            return [f"{where}: {value!r} is not listed in [[staff]]"]
+    else:
+        return [f"{where}: unknown key (use queue, priority, tags, assignee)"]
+    return []
+
+
+def _check_imap(c: Config, queue_names) -> list[str]:
+    p: list[str] = []
+    names = [m.name for m in c.imap]
+    for i, m in enumerate(c.imap):
+        where = f"imap[{i}] ({m.name})"
+        if names.count(m.name) > 1:
+            p.append(f"{where}.name: mailbox name {m.name!r} is used twice")
+        if m.queue and m.queue not in queue_names:
+            p.append(f"{where}.queue: queue {m.queue!r} is not defined in [[queues]]")
+        if not (m.after in ("seen", "delete") or (m.after.startswith("move:") and m.after[5:])):
+            p.append(f'{where}.after: must be seen, delete or "move:<folder>"')
+        secrets = [s for s in (m.password_file, m.password_env, m.oauth2_token_file,
+                               m.oauth2_token_command) if s]
+        if len(secrets) != 1:
+            p.append(f"{where}: set exactly one of password_file, password_env, "
+                     "oauth2_token_file or oauth2_token_command")
+        if m.password_file and not os.access(c.resolve(m.password_file), os.R_OK):
+            p.append(f"{where}.password_file: cannot read {c.resolve(m.password_file)}")
+        if m.oauth2_token_file and not os.access(c.resolve(m.oauth2_token_file), os.R_OK):
+            p.append(f"{where}.oauth2_token_file: cannot read {c.resolve(m.oauth2_token_file)}")
+        if m.password_env and m.password_env not in os.environ:
+            p.append(f"{where}.password_env: environment variable {m.password_env} is not set")
+        if not 1 <= m.idle_renew_seconds <= 1740:
+            p.append(f"{where}.idle_renew_seconds: must be between 1 and 1740 (29 minutes)")
+        if m.batch_size < 1:
+            p.append(f"{where}.batch_size: must be at least 1")
+        if m.tls and m.starttls:
+            p.append(f"{where}: tls and starttls exclude each other")
+    return p
+
+
+def _is_address(text: str) -> bool:
+    parsed = parse_address(text)
+    return parsed is not None and parsed[1] == text.strip().lower()
+
+
+def _is_hostport(text: str) -> bool:
+    host, sep, port = text.rpartition(":")
+    return bool(sep and host and port.isdigit() and 0 <= int(port) < 65536)

@@ -1,0 +1,179 @@
+"""Every option of config.toml, declared once as a frozen dataclass field.
+
+Each field carries its type, default and help; the loader (load.py) walks
+this schema, so validation, error messages and docs/config.md cannot drift.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+STATUSES = ("new", "open", "pending", "resolved", "closed")
+PRIORITIES = ("low", "normal", "high", "urgent")
+ASSIGN_STRATEGIES = ("manual", "round_robin", "least_open")
+RULE_FIELDS = ("subject", "body", "text", "from", "to")
+
+
+class ConfigError(Exception):
+    """All problems found in one config file, each as 'path: sentence'."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def opt(default=dataclasses.MISSING, help: str = "", **kw):
+    """A schema field: default plus the help text shown in docs and errors."""
+    if isinstance(default, (list, dict)):
+        value = default
+        return field(default_factory=lambda: type(value)(value), metadata={"help": help}, **kw)
+    return field(default=default, metadata={"help": help}, **kw)
+
+
+@dataclass(frozen=True)
+class DaemonConfig:
+    database: str = opt("sqlite:///ticketd.db", "sqlite:///PATH or postgresql://user@host/db")
+    templates: str = opt("", "folder of template overrides; empty = the shipped templates")
+    log_level: str = opt("INFO", "DEBUG, INFO, WARNING or ERROR")
+    batch_size: int = opt(20, "spooled messages processed per transaction at most")
+    lock_timeout_seconds: int = opt(30, "SQLite: wait this long for a lock, then answer 451")
+    claim_seconds: int = opt(60, "a worker's lease on spooled mail it is processing")
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    enabled: bool = opt(True, "run the inbound SMTP/LMTP listener")
+    listen: str = opt("127.0.0.1:2525", "host:port to listen on")
+    protocol: str = opt("smtp", "smtp or lmtp")
+    hostname: str = opt("", "name announced in the greeting; empty = the host name")
+    max_message_bytes: int = opt(26214400, "larger messages are refused with 552")
+    recipients: list[str] = opt([], "accepted RCPT addresses or @domains; empty = any")
+
+
+@dataclass(frozen=True)
+class ImapConfig:
+    name: str = opt(help="a short name for logs and the database")
+    host: str = opt(help="server host name")
+    username: str = opt(help="login name")
+    port: int = opt(993, "993 for implicit TLS, 143 for STARTTLS or plain")
+    tls: bool = opt(True, "implicit TLS")
+    starttls: bool = opt(False, "upgrade a plain connection with STARTTLS")
+    password_file: str = opt("", "file holding the password")
+    password_env: str = opt("", "environment variable holding the password")
+    oauth2_token_file: str = opt("", "file holding an OAuth2 access token (XOAUTH2)")
+    oauth2_token_command: str = opt("", "command printing an OAuth2 access token")
+    folder: str = opt("INBOX", "folder to drain")
+    queue: str = opt("", "default queue for mail from this mailbox")
+    after: str = opt("seen", 'seen, delete or "move:<folder>"')
+    poll_seconds: int = opt(60, "poll interval when IDLE is off or missing")
+    idle: bool = opt(True, "use IDLE where the server offers it")
+    idle_renew_seconds: int = opt(600, "re-issue IDLE this often (servers drop it at 29 min)")
+    batch_size: int = opt(200, "messages fetched per round trip")
+    skip_seen_on_first_start: bool = opt(False, "ignore mail already \\Seen on the first start")
+    timeout_seconds: int = opt(60, "socket timeout")
+
+
+@dataclass(frozen=True)
+class OutboundConfig:
+    from_: str = opt("Support <support@localhost>", "From of every mail we send")
+    smtp: str = opt("", "relay host:port")
+    directory: str = opt("", "write .eml files here instead of sending (local trials)")
+    message_id_domain: str = opt("", "domain of our Message-IDs; empty = the From domain")
+    retry_initial_seconds: int = opt(30, "first retry delay")
+    retry_max_seconds: int = opt(3600, "longest retry delay")
+    give_up_after_hours: int = opt(72, "then the mail is marked failed")
+    claim_seconds: int = opt(120, "a worker's lease on a mail it is sending")
+    timeout_seconds: int = opt(30, "relay socket timeout")
+
+
+@dataclass(frozen=True)
+class TicketsConfig:
+    tag_prefix: str = opt("Ticket", "subject tag is [<prefix> #<id>]")
+    default_queue: str = opt("general", "queue when no rule or address decides")
+    unknown_sender: str = opt("new_ticket", "new_ticket or append: a stranger's follow-up")
+    ack_limit_per_hour: int = opt(5, "acknowledgements per sender per hour")
+    ack_domain_limit_per_hour: int = opt(0, "acknowledgements per sender domain per hour; 0 = off")
+    close_resolved_after_days: int = opt(7, "resolved tickets close after this; 0 = never")
+    reopen_closed_within_days: int = opt(0, "replies to closed tickets open a new one after this")
+    trust_reply_to: list[str] = opt(
+        [], "From addresses or @domains (web forms) whose Reply-To names the real requester")
+    status_requests_per_hour: int = opt(3, "answers to a 'status' mail per sender per hour")
+
+
+@dataclass(frozen=True)
+class LimitsConfig:
+    max_attachment_bytes: int = opt(26214400, "larger attachments are left out, with a note "
+                                     "on the ticket and a notice to the sender; 0 = no limit")
+    max_message_attachment_bytes: int = opt(
+        52428800, "attachments of one message beyond this total are left out; 0 = no limit")
+
+
+@dataclass(frozen=True)
+class SecurityConfig:
+    trust_authentication_results: str = opt(
+        "", "authserv-id whose Authentication-Results vouch for staff senders; empty = off"
+    )
+
+
+@dataclass(frozen=True)
+class StaffConfig:
+    email: str = opt(help="the staff member's address")
+    name: str = opt("", "display name")
+
+
+@dataclass(frozen=True)
+class QueueConfig:
+    name: str = opt(help="queue name")
+    addresses: list[str] = opt([], "mail to these lands in this queue")
+    members: list[str] = opt([], "staff addresses of the queue")
+    assign: str = opt("manual", "manual, round_robin or least_open")
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    name: str = opt(help="shown in logs and explain")
+    match: dict[str, list[str]] = opt({}, "field -> keywords; all fields must match")
+    set: dict[str, object] = opt({}, "queue, priority, tags, assignee")
+    stop: bool = opt(True, "stop at this rule when it matches")
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    daemon: DaemonConfig = opt(DaemonConfig())
+    smtp: SmtpConfig = opt(SmtpConfig())
+    outbound: OutboundConfig = opt(OutboundConfig())
+    tickets: TicketsConfig = opt(TicketsConfig())
+    security: SecurityConfig = opt(SecurityConfig())
+    limits: LimitsConfig = opt(LimitsConfig())
+    imap: list[ImapConfig] = opt([])
+    staff: list[StaffConfig] = opt([])
+    queues: list[QueueConfig] = opt([])
+    rules: list[RuleConfig] = opt([])
+
+    def resolve(self, path: str) -> Path:
+        """Paths in the config are relative to the config file's folder."""
+        p = Path(path).expanduser()
+        return p if p.is_absolute() else self.path.parent / p
+
+    def queue(self, name: str) -> QueueConfig | None:
+        return next((q for q in self.queues if q.name == name), None)
+
+    def staff_member(self, email: str) -> StaffConfig | None:
+        email = email.lower()
+        return next((s for s in self.staff if s.email.lower() == email), None)
+
+    @property
+    def database_url(self) -> str:
+        url = self.daemon.database
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+            rel = url[len("sqlite:///") :]
+            if rel and rel != ":memory:":
+                return "sqlite:///" + str(self.resolve(rel))
+        return url
+
+
+# Python names that TOML spells differently (from is a keyword).
+TOML_NAMES = {"from_": "from"}

@@ -1,0 +1,1 @@
+"""IMAP pollers: one thread per `[[imap]]` mailbox, each message taken exactly once."""

@@ -1,0 +1,108 @@
+"""Jinja2 templates of every mail we send, sandboxed and strict.
+
+A template file starts with a `Subject:` line, a blank line, then the body.
+An undefined variable is an error, and every template is rendered against a
+sample ticket at start-up and on reload, so a typo stops the reload instead
+of reaching a customer as `{{ ticket.subjct }}`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+TEMPLATE_NAMES = (
+    "ack", "staff_new", "staff_followup", "assigned", "relay", "note", "command_error",
+    "status_resolved", "status_reopened", "status_pending", "status_list", "attachments_omitted",
+)
+CUSTOMER_FACING = ("ack", "relay", "status_resolved", "status_reopened", "status_pending",
+                   "attachments_omitted")
+
+
+class TemplateError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body: str
+
+
+def shipped_templates_dir() -> Path:
+    """templates/ beside the package in a checkout; daemon/templates/ once installed
+    (pyproject maps the one onto the other)."""
+    package = Path(__file__).resolve().parent.parent  # daemon/
+    for candidate in (package.parent / "templates", package / "templates"):
+        if candidate.is_dir():
+            return candidate
+    raise TemplateError(f"no templates folder found beside {package}")
+
+
+class Renderer:
+    def __init__(self, override_dir: Path | None = None):
+        loaders = [jinja2.FileSystemLoader(str(shipped_templates_dir()))]
+        if override_dir is not None:
+            loaders.insert(0, jinja2.FileSystemLoader(str(override_dir)))
+        self.env = SandboxedEnvironment(
+            loader=jinja2.ChoiceLoader(loaders),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    def render(self, name: str, context: dict) -> Rendered:
+        try:
+            text = self.env.get_template(f"{name}.j2").render(**context)
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"template {name}.j2: {exc}") from exc
+        return split_subject(name, text)
+
+    def check_all(self, sample: dict) -> None:
+        """Render every template against a sample; raise listing each failure."""
+        problems = []
+        for name in TEMPLATE_NAMES:
+            try:
+                out = self.render(name, sample)
+            except TemplateError as exc:
+                problems.append(str(exc))
+                continue
+            if name in CUSTOMER_FACING and sample["tag"] not in out.subject:
+                problems.append(f"template {name}.j2: the subject must contain {{{{ tag }}}}")
+        if problems:
+            raise TemplateError("\n".join(problems))
+
+
+def split_subject(name: str, text: str) -> Rendered:
+    head, sep, body = text.partition("\n\n")
+    if not sep or not head.lower().startswith("subject:"):
+        raise TemplateError(f"template {name}.j2: must start with 'Subject: ...' and a blank line")
+    subject = " ".join(head[len("subject:") :].split())
+    return Rendered(subject=subject, body=body.rstrip() + "\n")
+
+
+def sample_context() -> dict:
+    """A ticket with every field set, for start-up checks and tests."""
+    ticket = {
+        "id": 42, "subject": "Printer on fire", "status": "open", "queue": "general",
+        "assignee": "alice@example.com", "assignee_name": "Alice Doe",
+        "requester": "carol@customer.example", "requester_name": "Carol",
+        "priority": "normal", "tags": ["hardware"], "created_at": "2026-01-01T10:00:00+00:00",
+        "participants": ["dave@customer.example"],
+    }
+    message = {"from": "carol@customer.example", "from_name": "Carol",
+               "subject": "Printer on fire", "text": "It is on fire.\n",
+               "visible_text": "It is on fire.\n"}
+    return {
+        "ticket": ticket, "message": message, "tag": "[Ticket #42]",
+        "support_name": "Example Support", "support_address": "support@example.com",
+        "staff_name": "Alice Doe", "recipient": "carol@customer.example",
+        "old": "new", "new": "open", "actor": "alice@example.com",
+        "errors": ["#status: 'finished' is not a status"], "tickets": [ticket],
+        "limit": 5, "omitted": ["scan.tiff (30.0 MB): larger than the limit of 25.0 MB"],
+    }

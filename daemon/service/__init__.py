@@ -1,0 +1,1 @@
+"""`ticketd run`: the composition root, the processes and loops, and `ticketd status`."""

@@ -1,0 +1,82 @@
+"""`ticketd status`: is mail flowing? For cron or a monitoring system (user-pain §15c).
+
+It reads only the database, so it answers whatever the daemon is doing, and it
+reports over the channel the admin runs it from, not through the mailbox that
+may be the thing that broke. Exit 0 when healthy, 1 with each problem named.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import peewee as pw
+
+from daemon.cli.views import iso
+from daemon.config import Config, ImapConfig
+from daemon.store.models import MailboxHealth, Outbox, Spool, utcnow
+
+
+def stale_after(cfg: ImapConfig) -> timedelta:
+    """How long without a successful check is too long for this mailbox."""
+    wait = cfg.idle_renew_seconds if cfg.idle else cfg.poll_seconds
+    return timedelta(seconds=3 * wait + cfg.timeout_seconds)
+
+
+def status(config: Config) -> dict:
+    now = utcnow()
+    problems: list[str] = []
+    mailboxes = []
+    for cfg in config.imap:
+        row = MailboxHealth.get_or_none(MailboxHealth.mailbox == f"imap:{cfg.name}")
+        checked = row.checked_at if row else None
+        entry = {"name": cfg.name, "checked_at": iso(checked),
+                 "age_seconds": int((now - checked).total_seconds()) if checked else None,
+                 "failing_since": iso(row.failing_since) if row else None,
+                 "last_error": row.last_error if row else None}
+        if row and row.failing_since:
+            problems.append(f"imap {cfg.name}: failing since {iso(row.failing_since)}: "
+                            f"{row.last_error}")
+        elif checked is None:
+            problems.append(f"imap {cfg.name}: never checked successfully")
+        elif now - checked > stale_after(cfg):
+            problems.append(f"imap {cfg.name}: last successful check {entry['age_seconds']} s "
+                            "ago")
+        mailboxes.append(entry)
+    spool_new = Spool.select().where(Spool.state == "new")
+    oldest = spool_new.order_by(Spool.id).first()
+    backlog_age = int((now - oldest.received_at).total_seconds()) if oldest else 0
+    if backlog_age > 300:
+        problems.append(f"spool: mail waiting for {backlog_age} s to be processed")
+    failed = Outbox.select().where(Outbox.status == "failed").count()
+    if failed:
+        problems.append(f"outbox: {failed} mail(s) failed for good (ticketd outbox list)")
+    quarantined = Spool.select().where(Spool.state == "quarantined").count()
+    return {
+        "healthy": not problems, "problems": problems, "mailboxes": mailboxes,
+        "spool": {"waiting": spool_new.count(), "oldest_waiting_seconds": backlog_age,
+                  "quarantined": quarantined},
+        "outbox": {"pending": Outbox.select().where(Outbox.status == "pending").count(),
+                   "failed": failed},
+    }
+
+
+def status_text(s: dict) -> str:
+    lines = ["healthy" if s["healthy"] else "PROBLEMS:"]
+    lines += [f"  {p}" for p in s["problems"]]
+    for m in s["mailboxes"]:
+        age = f"{m['age_seconds']} s ago" if m["age_seconds"] is not None else "never"
+        lines.append(f"imap {m['name']}: last checked {age}")
+    sp, ob = s["spool"], s["outbox"]
+    if sp:
+        lines.append(f"spool: {sp['waiting']} waiting, {sp['quarantined']} quarantined")
+    if ob:
+        lines.append(f"outbox: {ob['pending']} pending, {ob['failed']} failed")
+    return "\n".join(lines)
+
+
+def safe_status(config: Config) -> dict:
+    try:
+        return status(config)
+    except pw.DatabaseError as exc:
+        return {"healthy": False, "problems": [f"database: {exc}"], "mailboxes": [],
+                "spool": {}, "outbox": {}}

@@ -1,0 +1,188 @@
+"""Carry out a staff mail: commands, then the relay to the customer or the internal note.
+
+All commands of one mail are checked before the first is applied: one bad
+command and nothing changes, the customer hears nothing, and the staff member
+gets `command_error` saying why. The relay goes from the support address as
+"<Staff Name> via <Support Name>", threaded into the customer's conversation,
+and carries only what the staff member wrote.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from daemon.config import Config
+from daemon.notices.compose import OutgoingMail, build, new_message_id
+from daemon.notices.notify import Notifier, message_context, ticket_context
+from daemon.store import repository
+from daemon.store.models import Message, Outbox, Ticket
+from daemon.tickets.actions import ActionError, TicketActions
+from parsers.commands import Command, CommandBlock
+from parsers.message import ParsedMessage
+
+log = logging.getLogger("ticketd.staff")
+
+# The order commands take effect in, whatever order they were written in: a transfer
+# first (its strategy may pick an assignee), the status last (its notice shows the rest).
+ORDER = ("queue", "assign", "take", "priority", "tag", "untag", "cc", "status")
+
+
+class StaffMail:
+    def __init__(self, config: Config, notifier: Notifier):
+        self.config = config
+        self.notifier = notifier
+        self.actions = TicketActions(config, notifier)
+
+    def carry_out(self, ticket: Ticket, block: CommandBlock, msg: ParsedMessage,
+                  stored: Message) -> None:
+        actor = (msg.from_addr or "").lower()
+        if block.has("fwd"):
+            self._forwarded(ticket, block, actor)
+            return
+        errors = list(block.errors) + self.check(block, actor)
+        if errors:
+            self._refuse(ticket, errors, msg, actor)
+            return
+        note = block.has("note")
+        relaying = bool(block.text) and not note
+        status = self._apply(ticket, block, actor, notify_status=not relaying)
+        if ticket.status == "new" and not block.has("status"):
+            self.actions.set_status(ticket, "open", actor, notify=False)
+        if note:
+            self._note(ticket, block.text, msg, actor)
+        elif relaying:
+            self._relay(ticket, block.text, msg, actor, status, stored)
+
+    # --- commands --------------------------------------------------------------
+
+    def check(self, block: CommandBlock, actor: str) -> list[str]:
+        """Every reason the commands cannot all be applied; empty when they can."""
+        errors = []
+        for c in block.commands:
+            try:
+                self._check_one(c, actor)
+            except ActionError as exc:
+                errors.append(f"{c}: {exc}")
+        return errors
+
+    def _check_one(self, c: Command, actor: str) -> None:
+        a = self.actions
+        checks = {"assign": lambda: a.resolve_staff(c.arg, actor),
+                  "take": lambda: a.resolve_staff("me", actor),
+                  "status": lambda: a.check_status(c.arg),
+                  "priority": lambda: a.check_priority(c.arg),
+                  "queue": lambda: a.check_queue(c.arg),
+                  "cc": lambda: c.args[0] == "add" and a.check_participant(c.args[1])}
+        checks.get(c.name, lambda: None)()
+
+    def _apply(self, ticket: Ticket, block: CommandBlock, actor: str,
+               notify_status: bool) -> str | None:
+        """Apply checked commands; returns the status set by `#status`, if any."""
+        named = block.has("assign") or block.has("take")
+        status = None
+        for c in sorted(block.commands, key=lambda c: ORDER.index(c.name)
+                        if c.name in ORDER else len(ORDER)):
+            a = self.actions
+            if c.name == "queue":
+                a.set_queue(ticket, c.arg, actor, reassign=not named)
+            elif c.name in ("assign", "take"):
+                a.assign(ticket, c.arg if c.name == "assign" else "me", actor)
+            elif c.name == "priority":
+                a.set_priority(ticket, c.arg, actor)
+            elif c.name == "tag":
+                a.tag(ticket, c.arg, actor)
+            elif c.name == "untag":
+                a.untag(ticket, c.arg, actor)
+            elif c.name == "cc":
+                a.cc(ticket, c.args[0], c.args[1], actor)
+            elif c.name == "status":
+                status = c.arg if c.arg != ticket.status else status
+                a.set_status(ticket, c.arg, actor, notify=notify_status)
+        return status
+
+    def _refuse(self, ticket: Ticket, errors: list[str], msg: ParsedMessage,
+                actor: str) -> None:
+        log.info("#%s: commands from %s refused: %s", ticket.id, actor, "; ".join(errors))
+        repository.record(ticket.id, actor, "commands refused", None, "; ".join(errors))
+        self.notifier.notice(ticket, "command_error", [actor], message=_context(msg),
+                             in_reply_to=msg.message_id, auto_submitted="auto-replied",
+                             extra={"errors": errors})
+
+    def _forwarded(self, ticket: Ticket, block: CommandBlock, actor: str) -> None:
+        repository.record(ticket.id, actor, "forwarded", None,
+                          f"forwarded by {actor} for {ticket.requester}")
+        self.actions.add_note(ticket, f"Forwarded by {actor}.", actor)
+        rest = CommandBlock(tuple(c for c in block.commands if c.name != "fwd"), "",
+                            block.errors)
+        if not (rest.errors or self.check(rest, actor)):
+            self._apply(ticket, rest, actor, notify_status=True)
+
+    # --- what is sent ------------------------------------------------------------
+
+    def _relay(self, ticket: Ticket, text: str, msg: ParsedMessage, actor: str,
+               status: str | None, stored: Message) -> None:
+        """The staff text, and the files they attached (as stored: the size limits
+        applied; inline signature images stay behind), to the customer."""
+        name = self.staff_name(actor)
+        self.notifier.notice(
+            ticket, "relay", [ticket.requester], cc=repository.participants_of(ticket.id),
+            message=message_context(actor, name, msg.subject, text, text),
+            in_reply_to=_last_customer_message_id(ticket.id), auto_submitted=None,
+            from_name=f"{name} via {self.notifier.sender.name}", kind="staff",
+            extra={"staff_name": name, "status_change": status or ""},
+            attachments=repository.stored_files(stored.id))
+
+    def _note(self, ticket: Ticket, text: str, msg: ParsedMessage, actor: str) -> None:
+        repository.record(ticket.id, actor, "note", None, text[:200])
+        to = [a for a in self.note_recipients(ticket, actor) if a != actor]
+        if to:
+            self.notifier.notice(ticket, "note", to, in_reply_to=msg.message_id,
+                                 message=message_context(actor, self.staff_name(actor),
+                                                         msg.subject, text, text),
+                                 extra={"actor": self.staff_name(actor)})
+
+    def note_recipients(self, ticket: Ticket, actor: str) -> list[str]:
+        """The assignee; when the author is the assignee (or there is none), the queue."""
+        if ticket.assignee and ticket.assignee != actor:
+            return [ticket.assignee]
+        queue = self.config.queue(ticket.queue)
+        return [m.lower() for m in queue.members] if queue else []
+
+    def staff_name(self, email: str) -> str:
+        member = self.config.staff_member(email)
+        return member.name if member and member.name else email
+
+    # --- customer self-service -----------------------------------------------------
+
+    def status_list(self, sender: str, msg: ParsedMessage) -> Outbox | None:
+        """A mail with the subject `status`: the sender's open tickets, to the sender only."""
+        limit = self.config.tickets.status_requests_per_hour
+        if repository.sent_since("status_list", sender, repository.one_hour_ago()) >= limit:
+            log.info("status list for %s not sent: %s per hour already", sender, limit)
+            return None
+        tickets = [ticket_context(self.config, t) for t in repository.open_tickets_of(sender)]
+        s = self.notifier.sender
+        rendered = self.notifier.renderer.render("status_list", {
+            "tickets": tickets, "support_name": s.name, "support_address": s.address,
+            "recipient": sender})
+        mid = new_message_id(s.message_id_domain)
+        refs = (msg.message_id,) if msg.message_id else ()
+        raw = build(OutgoingMail(s.name, s.address, (sender,), rendered.subject, rendered.body,
+                                 mid, in_reply_to=msg.message_id, references=refs,
+                                 auto_submitted="auto-replied"))
+        return Outbox.create(ticket_id=None, kind="status_list", to_addrs=[sender],
+                             subject=rendered.subject, message_id=mid, raw=raw,
+                             rate_key=sender)
+
+
+def _context(msg: ParsedMessage) -> dict:
+    return message_context(msg.from_addr or "", msg.from_name, msg.subject, msg.text,
+                           msg.visible_text)
+
+
+def _last_customer_message_id(ticket_id: int) -> str | None:
+    m = (Message.select(Message.message_id)
+         .where((Message.ticket == ticket_id) & (Message.kind == "customer") &
+                (Message.direction == "in") & Message.message_id.is_null(False))
+         .order_by(Message.id.desc()).first())
+    return m.message_id if m else None

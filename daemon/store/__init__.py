@@ -1,0 +1,1 @@
+"""The store: databases, models, the spool, and the named queries (repository.py)."""

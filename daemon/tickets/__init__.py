@@ -1,0 +1,1 @@
+"""Changes to tickets that people and timers make: actions, allocation, lifecycle."""

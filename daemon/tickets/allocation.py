@@ -1,0 +1,19 @@
+"""Automatic allocation: which member of a queue gets the next ticket.
+
+Used for new tickets (apply.py) and for transfers (actions.py). The queue's
+cursor row is locked first, so concurrent workers on PostgreSQL take turns.
+"""
+
+from __future__ import annotations
+
+from daemon.store import repository
+
+
+def pick_assignee(queue: str, strategy: str, members: list[str]) -> str:
+    """round_robin: the member after the last one picked; least_open: the member with
+    the fewest open tickets, ties to the one listed first."""
+    if strategy == "round_robin":
+        return repository.next_round_robin(queue, members)
+    repository.lock_queue_cursor(queue, members[0])  # serialise picks per queue
+    counts = repository.open_counts(members)
+    return min(members, key=lambda m: (counts[m], members.index(m)))

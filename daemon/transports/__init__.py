@@ -1,1 +1,0 @@
-"""Transports only hand bytes to the spool and answer their protocol."""

@@ -1,0 +1,153 @@
+"""Decide what a classified message does to the tickets: pure, no I/O.
+
+The plan names the ticket action, the message's kind, a status change, new
+participants and the notices to send (by recipient role; apply.py resolves
+roles to addresses once the assignee is known). `explain` prints a plan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from daemon.staff import plan as staff_plan
+from daemon.staff.identity import UNVERIFIED
+from daemon.worker import policy as customer_policy
+from daemon.worker.classify import Classification, TicketView
+from daemon.worker.policy import Policy
+from daemon.worker.routing import RouteDecision
+from parsers.addresses import split_plus
+from parsers.commands import CommandBlock, parse_commands
+from parsers.message import ParsedMessage
+from parsers.thanks import is_thanks_only
+
+REOPENING = ("pending", "resolved")
+
+
+@dataclass(frozen=True)
+class NoticeSpec:
+    template: str
+    to: str  # requester | staff (assignee, else queue members)
+    auto_submitted: str = "auto-generated"
+    rate_limited: bool = False
+
+
+@dataclass(frozen=True)
+class Plan:
+    action: str  # create | append | ignore | status_list
+    kind: str  # customer | staff | auto_reply | bounce | spam
+    outcome: str  # one line for logs and explain
+    ticket_id: int | None = None
+    route: RouteDecision | None = None
+    new_status: str | None = None
+    participants: tuple[tuple[str, str], ...] = ()
+    notices: tuple[NoticeSpec, ...] = ()
+    follows_closed: int | None = None  # a new ticket that follows up a closed one
+    commands: CommandBlock | None = None  # staff mail: daemon/staff.py carries it out
+    requester: tuple[str, str] | None = None  # not the From: a staff forward, a web form
+
+
+ACK = NoticeSpec("ack", "requester", "auto-replied", rate_limited=True)
+STAFF_NEW = NoticeSpec("staff_new", "staff")
+STAFF_FOLLOWUP = NoticeSpec("staff_followup", "staff")
+NO_POLICY = Policy()
+REOPENED = NoticeSpec("status_reopened", "requester", "auto-replied", rate_limited=True)
+
+
+def make_plan(msg: ParsedMessage, cls: Classification, route: RouteDecision | None,
+              ticket: TicketView | None, own: frozenset[str], staff: frozenset[str],
+              policy: Policy = NO_POLICY) -> Plan:
+    if cls.kind == "own_mail":
+        return Plan("ignore", "own", "ignored: our own mail came back")
+    if cls.kind == "bounce":
+        if cls.ticket_id is None:
+            return Plan("ignore", "bounce", "ignored: a bounce that names no mail of ours")
+        return Plan("append", "bounce", f"bounce attached to #{cls.ticket_id}", cls.ticket_id)
+    cc = new_participants(msg, own, staff, ticket)
+    if cls.kind == "spam":
+        return Plan("create", "spam", "stored as spam, not answered", route=route,
+                    new_status="closed", participants=())
+    if cls.kind == "follow_up" and ticket is not None:
+        return _follow_up(msg, cls, ticket, cc, route, policy)
+    if customer_policy.is_status_request(msg):
+        return Plan("status_list", "customer", f"status list requested by {msg.from_addr}")
+    if cls.sender_role == "staff":
+        forwarded = staff_plan.forwarded_requester(msg)
+        if forwarded:
+            return _forward(msg, route, forwarded)
+    requester = customer_policy.reply_to_requester(msg, policy)
+    if requester is None:
+        cc = cc + tuple(p for p in customer_policy.reply_to_participants(msg, policy)
+                        if p[1] not in staff and p not in cc)
+    return dataclasses.replace(_new(msg, route, cc), requester=requester)
+
+
+def _forward(msg, route, requester) -> Plan:
+    return Plan("create", "customer", f"new ticket in {route.queue}, forwarded by "
+                f"{msg.from_addr} for {requester[1]}", route=route, notices=(ACK, STAFF_NEW),
+                requester=requester, commands=parse_commands(msg.text))
+
+
+def _new(msg, route, cc, follows_closed=None) -> Plan:
+    if msg.robot.is_robot:
+        return Plan("create", "auto_reply",
+                    f"new ticket in {route.queue}, from a robot ({msg.robot.reason}): no ack",
+                    route=route, participants=cc, notices=(STAFF_NEW,),
+                    follows_closed=follows_closed)
+    return Plan("create", "customer", f"new ticket in {route.queue} ({route.queue_reason})",
+                route=route, participants=cc, notices=(ACK, STAFF_NEW),
+                follows_closed=follows_closed)
+
+
+def _follow_up(msg, cls: Classification, ticket: TicketView, cc, route, policy) -> Plan:
+    where = f"#{ticket.id} by {cls.rung}"
+    if msg.robot.is_robot:
+        return Plan("append", "auto_reply", f"auto-reply logged on {where}; no notice",
+                    ticket.id)
+    if cls.sender_role == "staff":
+        block = staff_plan.staff_commands(msg)
+        kind, outcome = staff_plan.staff_outcome(block, where)
+        return Plan("append", kind, outcome, ticket.id, commands=block)
+    if cls.sender_role == UNVERIFIED:
+        return Plan("append", "customer", f"mail on {where} from an unauthenticated staff "
+                    "address: stored only, commands ignored", ticket.id,
+                    notices=(STAFF_FOLLOWUP,))
+    if ticket.status in ("resolved", "closed") and is_thanks_only(msg.visible_text):
+        return Plan("append", "customer", f"thanks on {ticket.status} {where}: stored, "
+                    "not reopened", ticket.id, participants=cc)
+    reopen = ticket.status in REOPENING or (ticket.status == "closed"
+                                            and policy.reopens_closed(ticket))
+    if ticket.status == "closed" and not reopen:
+        return _new(msg, route, cc, follows_closed=ticket.id)
+    new_status = "open" if reopen else None
+    what = f"follow-up on {where}" + (f", reopened from {ticket.status}" if new_status else "")
+    # Answering "waiting for you" needs no notice; a resolved or closed ticket that opens
+    # again tells the customer it is being looked at.
+    notices = (STAFF_FOLLOWUP,) + ((REOPENED,) if reopen and ticket.status != "pending" else ())
+    return Plan("append", "customer", what, ticket.id, new_status=new_status,
+                participants=cc, notices=notices)
+
+
+def new_participants(msg: ParsedMessage, own: frozenset[str], staff: frozenset[str],
+                     ticket: TicketView | None) -> tuple[tuple[str, str], ...]:
+    """Cc'd people (and other To addresses) join the ticket; our addresses never do."""
+    known = {ticket.requester, *ticket.participants} if ticket else set()
+    out = []
+    for name, addr in msg.to + msg.cc:
+        if (addr in own or split_plus(addr)[0] in own or addr in staff
+                or addr == msg.from_addr or addr in known):
+            continue
+        out.append((name, addr))
+    return tuple(out)
+
+
+def hold(plan: Plan, reason: str) -> Plan:
+    """Mail the trusted MTA calls forged (user-pain §16b): stored where staff can see it,
+    tagged "held", but nothing is sent, reopened or answered on its strength."""
+    if plan.action not in ("create", "append", "status_list") or plan.kind in ("spam", "bounce"):
+        return plan
+    action = "ignore" if plan.action == "status_list" else plan.action
+    route = plan.route and dataclasses.replace(plan.route, tags=plan.route.tags + ("held",))
+    return dataclasses.replace(plan, action=action, notices=(), new_status=None, route=route,
+                               commands=None, outcome=f"{plan.outcome}; held ({reason}): "
+                                                      "nothing sent")
