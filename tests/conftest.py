@@ -24,6 +24,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 REPO = Path(__file__).resolve().parent.parent
+SPOOL_FILE = "ticketd-spool.db"  # the spool store beside the tests' ticketd.db
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 BASE_CONFIG = """
@@ -273,17 +274,20 @@ class DaemonProc:
     def send(self, msg, **kw):
         return send(self.port, msg, **kw)
 
-    def sql(self, query: str, *params):
+    def sql(self, query: str, *params, store: str = "ticketd.db"):
         """Read the daemon's SQLite file directly: for checks over hundreds of rows,
         where one CLI process per ticket would dominate the test's time."""
         import sqlite3
 
-        con = sqlite3.connect(f"file:{self.folder / 'ticketd.db'}?mode=ro", uri=True,
-                              timeout=30)
+        con = sqlite3.connect(f"file:{self.folder / store}?mode=ro", uri=True, timeout=30)
         try:
             return con.execute(query, params).fetchall()
         finally:
             con.close()
+
+    def spool_sql(self, query: str, *params):
+        """The same, in the spool store (a file of its own beside ticketd.db)."""
+        return self.sql(query, *params, store=SPOOL_FILE)
 
 
 def wait_for(predicate, timeout=20.0, interval=0.1, what="condition"):

@@ -100,7 +100,7 @@ def mail_to(sink, addr: str, subject_has: str = "", n: int = 1, what: str = ""):
 
 def wait_processed(daemon, n: int):
     """Wait until n spooled messages are processed (done or quarantined)."""
-    db = Path(daemon.folder) / "ticketd.db"
+    db = Path(daemon.folder) / "ticketd-spool.db"
 
     def done():
         with sqlite3.connect(db, timeout=30) as c:

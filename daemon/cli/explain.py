@@ -1,24 +1,46 @@
-"""`ticketd explain FILE.eml`: how a mail would be handled, changing nothing."""
+"""`ticketd explain FILE.eml`: how a mail would be handled, changing nothing.
+
+It runs the worker's decide stage (daemon/worker/decide.py), which only reads.
+"""
 
 from __future__ import annotations
 
-from daemon.worker.pipeline import Decision, Pipeline, Unprocessable
+import sys
+
+from daemon.cli.main import EXIT_NOT_FOUND, print_json
+from daemon.config import Config
+from daemon.notices.notify import Notifier
+from daemon.service.app import stores_of
+from daemon.staff.mail import StaffMail
+from daemon.store.spool import Envelope
+from daemon.worker.decide import Decider, Decision, Unprocessable
 
 
-def explain(pipeline: Pipeline, raw: bytes, rcpt_to: tuple[str, ...] = (),
-            queue_hint: str | None = None) -> dict:
-    """The decision as a stable JSON-able dict; the transaction is rolled back."""
-    db = pipeline.db
+def run(args, path: str, config: Config) -> int:
     try:
-        with db.atomic() as txn:
-            decision = pipeline.decide(raw, rcpt_to, queue_hint=queue_hint)
-            txn.rollback()  # decide only reads; this makes sure of it
+        raw = open(args.file, "rb").read()
+    except OSError as exc:
+        print(f"ticketd: {exc}", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    stores_of(config)
+    info = explain(config, raw, tuple(args.recipient))
+    print_json(info) if args.json else print(explain_text(info))
+    return 0
+
+
+def explain(config: Config, raw: bytes, rcpt_to: tuple[str, ...] = (),
+            queue_hint: str | None = None) -> dict:
+    """The decision as a stable JSON-able dict."""
+    decider = Decider(config)
+    try:
+        decision = decider.decide(raw, Envelope("explain", rcpt_to=rcpt_to,
+                                                queue_hint=queue_hint))
     except Unprocessable as exc:
         return {"outcome": "quarantine", "reason": str(exc)}
-    return decision_json(decision, pipeline)
+    return decision_json(decision, config)
 
 
-def decision_json(d: Decision, pipeline: Pipeline) -> dict:
+def decision_json(d: Decision, config: Config) -> dict:
     msg, cls, plan, route = d.msg, d.classification, d.plan, d.route
     out = {
         "outcome": plan.action if plan.action != "create" else "new_ticket",
@@ -37,11 +59,11 @@ def decision_json(d: Decision, pipeline: Pipeline) -> dict:
         "participants_added": [a for _, a in plan.participants],
         "notices": [{"template": n.template, "to": n.to} for n in plan.notices],
         "commands": [str(c) for c in plan.commands.commands] if plan.commands else [],
-        "command_errors": (list(plan.commands.errors) + pipeline.applier.staff.check(
+        "command_errors": (list(plan.commands.errors) + StaffMail(config, Notifier(config)).check(
             plan.commands, msg.from_addr or "")) if plan.commands else [],
     }
     if plan.action == "create" and route is not None:
-        queue = pipeline.config.queue(route.queue)
+        queue = config.queue(route.queue)
         out["route"] = {
             "queue": route.queue, "queue_reason": route.queue_reason,
             "priority": route.priority, "tags": list(route.tags),

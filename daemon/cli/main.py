@@ -1,18 +1,33 @@
-"""The `ticketd` command line. Exit codes: 0 ok, 1 not found, 2 bad config or usage,
-75 a transient failure (ingest: the MTA should retry)."""
+"""The `ticketd` command line: arguments, config, and the command's module, imported late.
+
+Each command lives in its own module here and is imported only when run, so
+`ticketd ingest` (an MTA pipe, once per mail) loads the spool store and
+nothing else. Exit codes follow sysexits: 0 ok, 1 not found or a problem
+found, 2 usage or invalid config, 75 temporary failure, 78 the database
+schema needs `ticketd migrate`.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import os
 import sys
 
-from daemon.config import ConfigError, load_config
-
 EXIT_NOT_FOUND = 1
 EXIT_CONFIG = 2
+EX_TEMPFAIL = 75
+EX_SCHEMA = 78
+
+# command -> the module whose run(args, path, config) carries it out
+COMMANDS = {
+    "run": "daemon.cli.run", "child": "daemon.cli.run", "ingest": "daemon.cli.ingest",
+    "check-config": "daemon.cli.check", "status": "daemon.cli.status",
+    "explain": "daemon.cli.explain", "tickets": "daemon.cli.tickets",
+    "outbox": "daemon.cli.outbox", "quarantine": "daemon.cli.quarantine",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,7 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
                                           "then ./config.toml)")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the daemon in the foreground")
-    ing = sub.add_parser("ingest", help="store and process mail from stdin or files")
+    ch = sub.add_parser("child", help=argparse.SUPPRESS)  # started by `run`
+    ch.add_argument("role", choices=("worker", "sender", "housekeeper"))
+    ch.add_argument("index", nargs="?", default="")
+    ing = sub.add_parser("ingest", help="store mail from stdin or files (MTA pipe)")
     ing.add_argument("--queue", help="queue for new tickets from this mail")
     ing.add_argument("--sender", default="", help="envelope sender (MTA's $SENDER)")
     ing.add_argument("--recipient", action="append", default=[],
@@ -34,7 +52,22 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("file")
     ex.add_argument("--recipient", action="append", default=[])
     ex.add_argument("--json", action="store_true")
+    _tickets_parser(sub)
+    o = sub.add_parser("outbox").add_subparsers(dest="action", required=True)
+    ol = o.add_parser("list")
+    ol.add_argument("--status")
+    ol.add_argument("--json", action="store_true")
+    orr = o.add_parser("retry")
+    orr.add_argument("id", type=int, nargs="?")
+    q = sub.add_parser("quarantine").add_subparsers(dest="action", required=True)
+    ql = q.add_parser("list")
+    ql.add_argument("--json", action="store_true")
+    for name in ("show", "retry", "drop"):
+        q.add_parser(name).add_argument("id", type=int)
+    return p
 
+
+def _tickets_parser(sub) -> None:
     t = sub.add_parser("tickets").add_subparsers(dest="action", required=True)
     tl = t.add_parser("list")
     tl.add_argument("--status")
@@ -75,28 +108,15 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--as", dest="actor", default=None,
                         help="who is acting (default: $USER@cli)")
 
-    o = sub.add_parser("outbox").add_subparsers(dest="action", required=True)
-    ol = o.add_parser("list")
-    ol.add_argument("--status")
-    ol.add_argument("--json", action="store_true")
-    orr = o.add_parser("retry")
-    orr.add_argument("id", type=int, nargs="?")
-
-    q = sub.add_parser("quarantine").add_subparsers(dest="action", required=True)
-    ql = q.add_parser("list")
-    ql.add_argument("--json", action="store_true")
-    for name in ("show", "retry", "drop"):
-        q.add_parser(name).add_argument("id", type=int)
-    return p
-
 
 def config_path(arg: str | None) -> str:
     return arg or os.environ.get("TICKETD_CONFIG") or "config.toml"
 
 
-def setup_logging(level: str = "INFO") -> None:
+def setup_logging(level: str = "INFO", role: str = "") -> None:
+    where = f" [{role}]" if role else ""
     logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+                        format=f"%(asctime)s %(levelname)s{where} %(name)s: %(message)s")
     # aiosmtpd logs every SMTP line at INFO; our own log says what matters.
     logging.getLogger("mail.log").setLevel(logging.WARNING)
     # mail-parser warns about every part it does not decode itself (delivery reports,
@@ -107,6 +127,8 @@ def setup_logging(level: str = "INFO") -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     path = config_path(args.config)
+    from daemon.config import ConfigError, load_config
+
     try:
         config = load_config(path)
     except ConfigError as exc:
@@ -114,11 +136,15 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_CONFIG
-    setup_logging(config.daemon.log_level)
-    from daemon.cli import handlers as commands
+    role = f"{args.role}-{args.index}".rstrip("-") if args.command == "child" else ""
+    setup_logging(config.daemon.log_level, role)
+    from daemon.store.db import SchemaError
 
     try:
-        return commands.dispatch(args, path, config)
+        return importlib.import_module(COMMANDS[args.command]).run(args, path, config)
+    except SchemaError as exc:
+        print(f"ticketd: {exc}", file=sys.stderr)
+        return EX_SCHEMA
     except BrokenPipeError:  # `ticketd tickets list | head`: the reader has gone
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

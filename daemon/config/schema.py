@@ -35,11 +35,19 @@ def opt(default=dataclasses.MISSING, help: str = "", **kw):
 @dataclass(frozen=True)
 class DaemonConfig:
     database: str = opt("sqlite:///ticketd.db", "sqlite:///PATH or postgresql://user@host/db")
+    spool: str = opt("", "where mail is spooled before it is answered: sqlite:///PATH or "
+                         "postgresql://...; empty = beside the database (SQLite: "
+                         "<name>-spool.db; PostgreSQL: the same database)")
+    workers: int = opt(0, "worker processes that turn spooled mail into tickets; 0 = one per "
+                          "CPU")
     templates: str = opt("", "folder of template overrides; empty = the shipped templates")
     log_level: str = opt("INFO", "DEBUG, INFO, WARNING or ERROR")
     batch_size: int = opt(20, "spooled messages processed per transaction at most")
     lock_timeout_seconds: int = opt(30, "SQLite: wait this long for a lock, then answer 451")
     claim_seconds: int = opt(60, "a worker's lease on spooled mail it is processing")
+    hang_seconds: int = opt(60, "a process silent this long while busy is killed and restarted")
+    restart_limit: int = opt(20, "process restarts within 10 minutes before ticketd itself "
+                                 "exits (non-zero, for systemd to restart it)")
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,9 @@ class LimitsConfig:
                                      "on the ticket and a notice to the sender; 0 = no limit")
     max_message_attachment_bytes: int = opt(
         52428800, "attachments of one message beyond this total are left out; 0 = no limit")
+    cpu_seconds_per_mail: int = opt(2, "a mail that takes longer to read is quarantined")
+    worker_memory_mb: int = opt(1024, "address space of a worker process; a mail that needs "
+                                      "more is quarantined; 0 = no limit")
 
 
 @dataclass(frozen=True)
@@ -167,7 +178,21 @@ class Config:
 
     @property
     def database_url(self) -> str:
-        url = self.daemon.database
+        return self._absolute(self.daemon.database)
+
+    @property
+    def spool_url(self) -> str:
+        """The spool store: as configured, else a file beside a SQLite database (so
+        ticket work never locks it), else the same PostgreSQL database."""
+        if self.daemon.spool:
+            return self._absolute(self.daemon.spool)
+        url = self.database_url
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            path = Path(url[len("sqlite:///") :])
+            return "sqlite:///" + str(path.with_name(f"{path.stem}-spool{path.suffix or '.db'}"))
+        return url
+
+    def _absolute(self, url: str) -> str:
         if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
             rel = url[len("sqlite:///") :]
             if rel and rel != ":memory:":

@@ -17,7 +17,6 @@ from aiosmtpd.smtp import SMTP, Session
 from aiosmtpd.smtp import Envelope as SmtpEnvelope
 
 from daemon.store import spool
-from daemon.store.db import AcceptFirst
 from daemon.store.spool import Envelope, Spooled
 
 log = logging.getLogger("ticketd.smtp")
@@ -30,10 +29,9 @@ S550_RCPT = "550 5.1.1 No such mailbox here"
 class SpoolWriter:
     """Group commit: puts that arrive together share one transaction and one fsync."""
 
-    def __init__(self, db: pw.Database, on_stored=None, accept_first: AcceptFirst | None = None):
+    def __init__(self, db: pw.Database, on_stored=None):
         self.db = db
         self.on_stored = on_stored or (lambda: None)
-        self.accept_first = accept_first or AcceptFirst()
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spool")
         self.pending: list[tuple[bytes, Envelope, asyncio.Future]] = []
         self.flushing = False
@@ -68,8 +66,7 @@ class SpoolWriter:
             self.flushing = False
 
     def _put_many(self, items):
-        with self.accept_first:
-            return spool.put_many(self.db, items)
+        return spool.put_many(self.db, items)
 
     def close(self) -> None:
         self.executor.shutdown(wait=True)

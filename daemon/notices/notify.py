@@ -1,18 +1,23 @@
-"""Turn a notice into an outbox row, in the caller's transaction.
+"""Queue a notice: an outbox row holding its intent, in the caller's transaction.
 
-Every mail we send is also stored as an outbound Message of its ticket, so a
-reply that quotes only our Message-ID (no tag) still threads.
+The intent is the template's name and a frozen copy of what it will show
+(the ticket as it is at this change, the message, the extras), with the
+Message-ID and Date fixed now. The outbox sender renders and composes it
+outside any transaction, the same bytes on every try. The notice is also an
+outbound Message of its ticket (its text filled in once rendered), so a
+reply that quotes only our Message-ID still threads.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import peewee as pw
+
 from daemon.config import Config
-from daemon.notices.compose import OutgoingMail, build, new_message_id
-from daemon.notices.render import Renderer
-from daemon.store import repository
-from daemon.store.models import Attachment, Message, Outbox, Ticket
+from daemon.notices.compose import new_message_id
+from daemon.store import repository, rows
+from daemon.store.models import Message, Outbox, Ticket, utcnow
 from parsers.addresses import parse_address
 
 
@@ -33,7 +38,7 @@ def tag_of(config: Config, ticket_id: int) -> str:
     return f"[{config.tickets.tag_prefix} #{ticket_id}]"
 
 
-def ticket_context(config: Config, t: Ticket) -> dict:
+def ticket_context(config: Config, t: Ticket, participants: list[str] | None = None) -> dict:
     staff = config.staff_member(t.assignee) if t.assignee else None
     return {
         "id": t.id, "subject": t.subject, "status": t.status, "queue": t.queue,
@@ -42,7 +47,8 @@ def ticket_context(config: Config, t: Ticket) -> dict:
         "requester": t.requester, "requester_name": t.requester_name,
         "priority": t.priority, "tags": list(t.tags or []),
         "created_at": t.created_at.isoformat(),
-        "participants": repository.participants_of(t.id),
+        "participants": (participants if participants is not None
+                         else repository.participants_of(t.id)),
     }
 
 
@@ -53,49 +59,66 @@ def message_context(from_addr: str, from_name: str, subject: str, text: str,
 
 
 class Notifier:
-    def __init__(self, config: Config, renderer: Renderer):
+    def __init__(self, config: Config):
         self.config = config
-        self.renderer = renderer
         self.sender = sender_from_config(config)
 
     def notice(self, ticket: Ticket, template: str, to: list[str], *, message: dict,
                in_reply_to: str | None, auto_submitted: str | None = "auto-generated",
                cc: list[str] = (), extra: dict | None = None, rate_key: str | None = None,
                from_name: str | None = None, kind: str = "notification",
-               attachments: tuple = ()) -> Outbox | None:
-        """Render `template` for `to` and queue it; returns None when nobody is left."""
+               attachments: tuple = (), thread: list[str] | None = None) -> str | None:
+        """Queue `template` for `to`; returns its Message-ID, or None when nobody is left.
+        `thread` (the ticket's Message-IDs, oldest first) saves a query when known."""
         to = [a for a in dict.fromkeys(to) if a and a != self.sender.address]
         cc = [a for a in dict.fromkeys(cc) if a and a not in to and a != self.sender.address]
         if not to:
             return None
-        context = {
-            "ticket": ticket_context(self.config, ticket), "message": message,
-            "tag": tag_of(self.config, ticket.id), "support_name": self.sender.name,
-            "support_address": self.sender.address, "recipient": to[0],
-        }
-        context.update(extra or {})
-        rendered = self.renderer.render(template, context)
-        mid = new_message_id(self.sender.message_id_domain)
-        refs = repository.thread_message_ids(ticket.id)
-        mail = OutgoingMail(
-            from_name=from_name or self.sender.name, from_addr=self.sender.address,
-            to=tuple(to), cc=tuple(cc), subject=rendered.subject, body=rendered.body,
-            message_id=mid, ticket_id=ticket.id, in_reply_to=in_reply_to or (refs[-1] if refs
-                                                                             else None),
-            references=tuple(refs), auto_submitted=auto_submitted,
-            attachments=tuple((a.filename, a.content_type, a.data) for a in attachments),
-        )
-        raw = build(mail)
-        sent = Message.create(ticket=ticket.id, direction="out", kind=kind,
-                              from_addr=self.sender.address, to_addrs=to, cc_addrs=cc,
-                              subject=rendered.subject, text=rendered.body,
-                              visible_text=rendered.body, message_id=mid)
-        for a in attachments:  # the content is stored already, with the inbound mail
-            Attachment.create(message=sent.id, filename=a.filename,
-                              content_type=a.content_type, size=a.size, sha256=a.sha256)
-        row = Outbox.create(ticket_id=ticket.id, kind=template, to_addrs=to + cc,
-                            subject=rendered.subject, message_id=mid, raw=raw,
-                            rate_key=rate_key)
+        refs = thread if thread is not None else repository.thread_message_ids(ticket.id)
+        context = {"ticket": ticket_context(self.config, ticket), "message": message,
+                   "tag": tag_of(self.config, ticket.id), "support_name": self.sender.name,
+                   "support_address": self.sender.address, "recipient": to[0], **(extra or {})}
+        mid = self._queue(template, to, cc, context, ticket.id, rate_key, {
+            "from_name": from_name or self.sender.name, "auto_submitted": auto_submitted,
+            "in_reply_to": in_reply_to or (refs[-1] if refs else None),
+            "references": list(refs),
+            "attachments": [{"filename": a.filename, "content_type": a.content_type,
+                             "sha256": a.sha256, "size": a.size} for a in attachments]})
+        db = Message._meta.database
+        message_row = rows.insert(db, Message, ticket=ticket.id, direction="out", kind=kind,
+                                  from_addr=self.sender.address, to_addrs=to, cc_addrs=cc,
+                                  message_id=mid)
+        if attachments:  # the content is stored already, with the inbound mail
+            from daemon.store.models import Attachment
+
+            rows.insert_many(db, Attachment, [
+                {"message": message_row, "filename": a.filename, "content_type": a.content_type,
+                 "size": a.size, "sha256": a.sha256} for a in attachments])
         repository.record(ticket.id, "ticketd", "notified", None,
                           f"{template} to {', '.join(to + cc)}")
-        return row
+        return mid
+
+    def standalone(self, template: str, to: str, context: dict, in_reply_to: str | None,
+                   rate_key: str | None) -> str:
+        """A notice about no one ticket (the `status` list): no Message row."""
+        context = {"support_name": self.sender.name, "support_address": self.sender.address,
+                   "recipient": to, **context}
+        return self._queue(template, [to], [], context, None, rate_key, {
+            "from_name": self.sender.name, "auto_submitted": "auto-replied",
+            "in_reply_to": in_reply_to, "references": [in_reply_to] if in_reply_to else [],
+            "attachments": []})
+
+    def _queue(self, template: str, to: list[str], cc: list[str], context: dict,
+               ticket_id: int | None, rate_key: str | None, headers: dict) -> str:
+        mid = new_message_id(self.sender.message_id_domain)
+        now = utcnow()
+        intent = {"template": template, "context": context, "to": to, "cc": cc,
+                  "date": now.isoformat(), **headers}
+        rows.add(_db(), Outbox, ticket_id=ticket_id, kind=template, to_addrs=to + cc,
+                 message_id=mid, intent=intent, rate_key=rate_key, created_at=now,
+                 next_attempt_at=now)
+        return mid
+
+
+def _db() -> pw.Database:
+    return Outbox._meta.database

@@ -1,30 +1,35 @@
-"""Send what the pipeline queued: claim, send, record; retry with backoff.
+"""Send what the workers queued: claim, render and compose, send, record; retry with backoff.
 
-A row is claimed with a lease (committed) before it is sent, so two workers
-never send it at once; if the process dies mid-send the lease runs out and
-the row is sent again with the same Message-ID, which receivers deduplicate.
-A permanent refusal (5xx) fails the row at once and is recorded on its ticket.
+A row is claimed with a lease (committed) before it is sent, so two senders
+never send it at once; if the process dies mid-send the lease runs out (or
+the supervisor frees it) and the row is sent again with the same Message-ID
+and Date, which receivers deduplicate. Rendering happens here, outside any
+transaction; the rendered text is kept on the ticket's outbound message the
+first time, and later tries send that text. A permanent refusal (5xx) or a
+template that cannot render fails the row at once and is recorded on its ticket.
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
-from datetime import timedelta
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import peewee as pw
 
 from daemon.config import Config
+from daemon.notices.compose import OutgoingMail, build
+from daemon.notices.notify import sender_from_config
+from daemon.notices.render import Renderer, TemplateError
+from daemon.notices.senders import DirectorySender, PermanentFailure, RelaySender
+from daemon.states import OutboxStatus
 from daemon.store import repository
 from daemon.store.db import is_postgres, write_transaction
-from daemon.store.models import Outbox, Ticket, utcnow
+from daemon.store.models import Blob, Message, Outbox, Ticket, utcnow
 
 log = logging.getLogger("ticketd.outbox")
 
-
-class PermanentFailure(Exception):
-    pass
+BATCH = 50
 
 
 def backoff_seconds(attempts: int, initial: int, maximum: int) -> int:
@@ -32,169 +37,180 @@ def backoff_seconds(attempts: int, initial: int, maximum: int) -> int:
     return min(maximum, initial * 2 ** max(0, attempts - 1))
 
 
-class OutboxWorker:
-    def __init__(self, config: Config, db: pw.Database):
-        self.config = config
-        self.db = db
-        self.o = config.outbound
+@dataclass
+class Tried:
+    row: Outbox
+    status: str  # OutboxStatus, or "retry"
+    error: str | None = None
+    rendered: tuple[str, str] | None = None  # (subject, body) rendered on this try
 
-    def run_once(self, limit: int = 50) -> int:
-        """Send every due row (up to `limit`); returns how many were tried."""
-        rows = self.claim(limit)
+
+class OutboxSender:
+    def __init__(self, config: Config, db: pw.Database, renderer: Renderer, owner: str):
+        self.config, self.db, self.renderer, self.owner = config, db, renderer, owner
+        self.o = config.outbound
+        self.from_addr = sender_from_config(config).address
+        self.transport = self._transport()
+        self.failures_in_a_row = 0
+
+    def _transport(self):
+        if self.o.directory:
+            return DirectorySender(self.config.resolve(self.o.directory))
+        host, _, port = self.o.smtp.rpartition(":")
+        return RelaySender(host, int(port), self.o.timeout_seconds, self.from_addr)
+
+    def step(self) -> int:
+        """Send every due row (up to a batch); returns how many were tried."""
+        rows = self.claim(BATCH)
         if not rows:
+            self.transport.idle()
             return 0
-        sender = self._sender()
-        try:
-            for row in rows:
-                self._send_one(sender, row)
-        finally:
-            sender.close()
+        stored = stored_texts([r.message_id for r in rows if r.intent])
+        tried = [self.try_one(row, stored.get(row.message_id)) for row in rows]
+        self.record(tried)
         return len(rows)
 
     def claim(self, limit: int) -> list[Outbox]:
         now = utcnow()
         with write_transaction(self.db):
             q = (Outbox.select().where(
-                (Outbox.status == "pending") & (Outbox.next_attempt_at <= now) &
+                (Outbox.status == OutboxStatus.PENDING) & (Outbox.next_attempt_at <= now) &
                 (Outbox.claimed_until.is_null() | (Outbox.claimed_until < now)))
                 .order_by(Outbox.id).limit(limit))
             if is_postgres(self.db):
                 q = q.for_update("FOR UPDATE SKIP LOCKED")
             rows = list(q)
             if rows:
-                until = now + timedelta(seconds=self.o.claim_seconds)
-                Outbox.update(claimed_until=until).where(
+                Outbox.update(claimed_until=now + timedelta(seconds=self.o.claim_seconds),
+                              claimed_by=self.owner).where(
                     Outbox.id.in_([r.id for r in rows])).execute()
         return rows
 
-    def _send_one(self, sender, row: Outbox) -> None:
+    def try_one(self, row: Outbox, stored: tuple[str, str] | None) -> Tried:
+        rendered = None
         try:
-            sender.send(row)
+            if row.intent is None:  # queued by the first release, composed already
+                raw = bytes(row.raw)
+            else:
+                text = stored or self.render(row)
+                rendered = None if stored else text
+                raw = build(self.mail_of(row, *text))
+            self.transport.send(row.message_id, list(row.to_addrs), raw)
         except PermanentFailure as exc:
-            self._finish(row, "failed", str(exc))
-            log.error("outbox #%s to %s failed for good: %s", row.id, row.to_addrs, exc)
+            return Tried(row, OutboxStatus.FAILED, str(exc), rendered)
+        except TemplateError as exc:
+            return Tried(row, OutboxStatus.FAILED, f"cannot render: {exc}", rendered)
         except Exception as exc:  # network, relay 4xx, disk: all worth a retry
-            self._retry(row, f"{type(exc).__name__}: {exc}")
+            return Tried(row, "retry", f"{type(exc).__name__}: {exc}", rendered)
+        return Tried(row, OutboxStatus.SENT, None, rendered)
+
+    def render(self, row: Outbox) -> tuple[str, str]:
+        out = self.renderer.render(row.intent["template"], row.intent["context"])
+        return out.subject, out.body
+
+    def mail_of(self, row: Outbox, subject: str, body: str) -> OutgoingMail:
+        i = row.intent
+        return OutgoingMail(
+            from_name=i["from_name"], from_addr=self.from_addr, to=tuple(i["to"]),
+            cc=tuple(i["cc"]), subject=subject, body=body, message_id=row.message_id,
+            ticket_id=row.ticket_id, in_reply_to=i.get("in_reply_to"),
+            references=tuple(i.get("references") or ()), auto_submitted=i.get("auto_submitted"),
+            attachments=attachment_data(i.get("attachments") or ()),
+            date=datetime.fromisoformat(i["date"]))
+
+    def record(self, tried: list[Tried]) -> None:
+        now = utcnow()
+        with write_transaction(self.db):
+            for t in tried:
+                self._record_one(t, now)
+        for t in tried:
+            self._log(t)
+        self.failures_in_a_row = 0 if any(t.status == OutboxStatus.SENT for t in tried) else (
+            self.failures_in_a_row + sum(t.status == "retry" for t in tried))
+
+    def _record_one(self, t: Tried, now: datetime) -> None:
+        row, values = t.row, {"attempts": t.row.attempts + 1, "claimed_until": None,
+                              "claimed_by": None, "last_error": t.error}
+        if t.rendered:
+            values["subject"] = t.rendered[0]
+            Message.update(subject=t.rendered[0], text=t.rendered[1],
+                           visible_text=t.rendered[1]).where(
+                Message.message_id == row.message_id).execute()
+        status = t.status
+        if status == "retry" and now - row.created_at > timedelta(
+                hours=self.o.give_up_after_hours):
+            status, t.error = OutboxStatus.FAILED, f"gave up after {row.attempts + 1} " \
+                                                   f"attempts: {t.error}"
+            values["last_error"] = t.error
+        if status == "retry":
+            delay = backoff_seconds(row.attempts + 1, self.o.retry_initial_seconds,
+                                    self.o.retry_max_seconds)
+            values["next_attempt_at"] = now + timedelta(seconds=delay)
+            t.error = f"{t.error}; retry in {delay}s"
         else:
-            self._finish(row, "sent", None)
-            log.info("outbox #%s sent to %s", row.id, ", ".join(row.to_addrs))
+            values["status"] = status
+            values["sent_at"] = now if status == OutboxStatus.SENT else None
+        Outbox.update(**values).where(Outbox.id == row.id).execute()
+        if status == OutboxStatus.FAILED and row.ticket_id and Ticket.get_or_none(
+                Ticket.id == row.ticket_id):
+            repository.record(row.ticket_id, "ticketd", "delivery failed",
+                              ", ".join(row.to_addrs), t.error)
+        t.status = status
 
-    def _finish(self, row: Outbox, status: str, error: str | None) -> None:
-        with self.db.atomic():
-            Outbox.update(status=status, attempts=Outbox.attempts + 1, last_error=error,
-                          claimed_until=None, sent_at=utcnow() if status == "sent" else None
-                          ).where(Outbox.id == row.id).execute()
-            if status == "failed" and row.ticket_id and Ticket.get_or_none(
-                    Ticket.id == row.ticket_id):
-                repository.record(row.ticket_id, "ticketd", "delivery failed",
-                                  ", ".join(row.to_addrs), error)
+    def _log(self, t: Tried) -> None:
+        to = ", ".join(t.row.to_addrs)
+        if t.status == OutboxStatus.SENT:
+            log.info("outbox #%s (%s) sent to %s", t.row.id, t.row.kind, to)
+        elif t.status == OutboxStatus.FAILED:
+            log.error("outbox #%s to %s failed for good: %s", t.row.id, to, t.error)
+        else:
+            log.warning("outbox #%s to %s: %s", t.row.id, to, t.error)
 
-    def _retry(self, row: Outbox, error: str) -> None:
-        attempts = row.attempts + 1
-        age = utcnow() - row.created_at
-        if age > timedelta(hours=self.o.give_up_after_hours):
-            self._finish(row, "failed", f"gave up after {attempts} attempts: {error}")
-            return
-        delay = backoff_seconds(attempts, self.o.retry_initial_seconds, self.o.retry_max_seconds)
-        with self.db.atomic():
-            Outbox.update(attempts=attempts, last_error=error, claimed_until=None,
-                          next_attempt_at=utcnow() + timedelta(seconds=delay)).where(
-                Outbox.id == row.id).execute()
-        log.warning("outbox #%s: %s; retry in %ss", row.id, error, delay)
+    def close(self) -> None:
+        self.transport.close()
 
-    def _sender(self):
-        if self.o.directory:
-            return DirectorySender(self.config.resolve(self.o.directory))
-        host, _, port = self.o.smtp.rpartition(":")
-        return RelaySender(host, int(port), self.o.timeout_seconds, self.sender_address())
 
-    def sender_address(self) -> str:
-        from daemon.notices.notify import sender_from_config
+def stored_texts(message_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """Notices rendered on an earlier try: send that text again, not a new rendering."""
+    if not message_ids:
+        return {}
+    q = (Message.select(Message.message_id, Message.subject, Message.text)
+         .where(Message.message_id.in_(message_ids) & (Message.direction == "out") &
+                (Message.text != "")))
+    return {m.message_id: (m.subject, m.text) for m in q}
 
-        return sender_from_config(self.config).address
+
+def attachment_data(refs) -> tuple[tuple[str, str, bytes], ...]:
+    """Files a relayed reply carries, read from the blob store by their sha256."""
+    if not refs:
+        return ()
+    blobs = {b.sha256: bytes(b.data) for b in
+             Blob.select().where(Blob.sha256.in_([r["sha256"] for r in refs]))}
+    return tuple((r["filename"], r["content_type"], blobs[r["sha256"]])
+                 for r in refs if r["sha256"] in blobs)
 
 
 def retry_now(db: pw.Database, outbox_id: int | None) -> int:
     """`ticketd outbox retry [ID]`: make failed or waiting rows due now."""
-    with db.atomic():
-        q = Outbox.update(status="pending", next_attempt_at=utcnow(), claimed_until=None)
-        cond = Outbox.status.in_(["pending", "failed"])
+    with write_transaction(db):
+        q = Outbox.update(status=OutboxStatus.PENDING, next_attempt_at=utcnow(),
+                          claimed_until=None, claimed_by=None)
+        cond = Outbox.status.in_([OutboxStatus.PENDING, OutboxStatus.FAILED])
         if outbox_id is not None:
             cond &= Outbox.id == outbox_id
         return q.where(cond).execute()
 
 
-def release_claims(db: pw.Database) -> None:
-    """At start-up on one host: a mail that was in flight at a crash goes out again now."""
+def release_claims(db: pw.Database, owner: str | None = None) -> int:
+    """A mail in flight when its sender died goes out again now (same Message-ID)."""
+    cond = Outbox.status == OutboxStatus.PENDING
+    cond &= Outbox.claimed_by == owner if owner else Outbox.claimed_until.is_null(False)
     with write_transaction(db):
-        Outbox.update(claimed_until=None).where(Outbox.status == "pending").execute()
+        return Outbox.update(claimed_until=None, claimed_by=None).where(cond).execute()
 
 
-class DirectorySender:
-    """Writes each mail as <Message-ID>.eml: for trials without a relay."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
-
-    def send(self, row: Outbox) -> None:
-        name = row.message_id.replace("/", "_").replace("@", "_at_") + ".eml"
-        tmp = self.folder / (name + ".tmp")
-        tmp.write_bytes(bytes(row.raw))
-        tmp.replace(self.folder / name)
-
-    def close(self) -> None:
-        pass
-
-
-class RelaySender:
-    """One SMTP connection per batch; opened lazily, reopened after a failure."""
-
-    def __init__(self, host: str, port: int, timeout: int, envelope_from: str):
-        self.host, self.port, self.timeout = host, port, timeout
-        self.envelope_from = envelope_from
-        self.smtp: smtplib.SMTP | None = None
-
-    def send(self, row: Outbox) -> None:
-        try:
-            if self.smtp is None:
-                self.smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-            refused = self.smtp.sendmail(self.envelope_from, list(row.to_addrs), bytes(row.raw))
-        except smtplib.SMTPRecipientsRefused as exc:
-            self._drop_connection()
-            codes = [code for code, _ in exc.recipients.values()]
-            if all(500 <= c < 600 for c in codes):
-                raise PermanentFailure(_describe(exc.recipients)) from exc
-            raise
-        except smtplib.SMTPResponseException as exc:
-            self._drop_connection()
-            if 500 <= exc.smtp_code < 600:
-                raise PermanentFailure(f"{exc.smtp_code} {exc.smtp_error!r}") from exc
-            raise
-        except (TimeoutError, OSError, smtplib.SMTPException):
-            self._drop_connection()
-            raise
-        if refused:
-            log.warning("outbox #%s: some recipients refused: %s", row.id, _describe(refused))
-
-    def _drop_connection(self) -> None:
-        if self.smtp is not None:
-            try:
-                self.smtp.close()
-            finally:
-                self.smtp = None
-
-    def close(self) -> None:
-        if self.smtp is not None:
-            try:
-                self.smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
-            self.smtp = None
-
-
-def _describe(recipients: dict) -> str:
-    def text(msg):
-        return msg.decode("utf-8", "replace") if isinstance(msg, bytes) else str(msg)
-
-    return "; ".join(f"{addr}: {code} {text(msg)}" for addr, (code, msg) in recipients.items())
+def has_due(db: pw.Database) -> bool:
+    now = utcnow()
+    return (Outbox.select(Outbox.id).where(
+        (Outbox.status == OutboxStatus.PENDING) & (Outbox.next_attempt_at <= now) &
+        (Outbox.claimed_until.is_null() | (Outbox.claimed_until < now))).exists())

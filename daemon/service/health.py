@@ -1,8 +1,10 @@
 """`ticketd status`: is mail flowing? For cron or a monitoring system (user-pain §15c).
 
-It reads only the database, so it answers whatever the daemon is doing, and it
+It reads only the stores, so it answers whatever the daemon is doing, and it
 reports over the channel the admin runs it from, not through the mailbox that
-may be the thing that broke. Exit 0 when healthy, 1 with each problem named.
+may be the thing that broke. Exit 0 when healthy, 1 with each problem named:
+the daemon or one of its loops not seen for a minute or failing, IMAP
+mailboxes failing or stale, a spool backlog, notices failed for good.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import peewee as pw
 
 from daemon.cli.views import iso
 from daemon.config import Config, ImapConfig
-from daemon.store.models import MailboxHealth, Outbox, Spool, utcnow
+from daemon.store.db import SchemaError
+from daemon.store.models import Heartbeat, MailboxHealth, Outbox, Spool, utcnow
 
 
 def stale_after(cfg: ImapConfig) -> timedelta:
@@ -22,9 +25,36 @@ def stale_after(cfg: ImapConfig) -> timedelta:
     return timedelta(seconds=3 * wait + cfg.timeout_seconds)
 
 
+SILENT_AFTER = timedelta(seconds=60)  # a loop not seen this long is stuck or gone
+
+
+def loops(now, problems: list[str]) -> list[dict]:
+    """Each process's heartbeat; problems for the silent, the failing and a stopped daemon."""
+    out = []
+    for hb in Heartbeat.select().order_by(Heartbeat.name):
+        age = int((now - hb.beat_at).total_seconds())
+        out.append({"name": hb.name, "pid": hb.pid, "seen_seconds_ago": age,
+                    "failing_since": iso(hb.failing_since), "last_error": hb.last_error,
+                    "stopped": hb.stopped})
+        if hb.stopped:
+            continue
+        if now - hb.beat_at > SILENT_AFTER:
+            problems.append(f"{hb.name}: not seen for {age} s (pid {hb.pid})")
+        elif hb.failing_since and now - hb.failing_since > SILENT_AFTER:
+            problems.append(f"{hb.name}: failing since {iso(hb.failing_since)}: "
+                            f"{hb.last_error}")
+    supervisors = [h for h in out if h["name"].endswith(":supervisor")]
+    if not supervisors:
+        problems.append("ticketd run has never run on this spool")
+    elif all(h["stopped"] for h in supervisors):
+        problems.append("ticketd run is stopped: no mail is processed or sent")
+    return out
+
+
 def status(config: Config) -> dict:
     now = utcnow()
     problems: list[str] = []
+    processes = loops(now, problems)
     mailboxes = []
     for cfg in config.imap:
         row = MailboxHealth.get_or_none(MailboxHealth.mailbox == f"imap:{cfg.name}")
@@ -52,7 +82,8 @@ def status(config: Config) -> dict:
         problems.append(f"outbox: {failed} mail(s) failed for good (ticketd outbox list)")
     quarantined = Spool.select().where(Spool.state == "quarantined").count()
     return {
-        "healthy": not problems, "problems": problems, "mailboxes": mailboxes,
+        "healthy": not problems, "problems": problems, "processes": processes,
+        "mailboxes": mailboxes,
         "spool": {"waiting": spool_new.count(), "oldest_waiting_seconds": backlog_age,
                   "quarantined": quarantined},
         "outbox": {"pending": Outbox.select().where(Outbox.status == "pending").count(),
@@ -75,8 +106,11 @@ def status_text(s: dict) -> str:
 
 
 def safe_status(config: Config) -> dict:
+    from daemon.service.app import stores_of
+
     try:
+        stores_of(config)
         return status(config)
-    except pw.DatabaseError as exc:
-        return {"healthy": False, "problems": [f"database: {exc}"], "mailboxes": [],
-                "spool": {}, "outbox": {}}
+    except (pw.DatabaseError, SchemaError) as exc:
+        return {"healthy": False, "problems": [f"database: {exc}"], "processes": [],
+                "mailboxes": [], "spool": {}, "outbox": {}}

@@ -12,10 +12,9 @@ from __future__ import annotations
 import logging
 
 from daemon.config import Config
-from daemon.notices.compose import OutgoingMail, build, new_message_id
 from daemon.notices.notify import Notifier, message_context, ticket_context
 from daemon.store import repository
-from daemon.store.models import Message, Outbox, Ticket
+from daemon.store.models import Message, Ticket
 from daemon.tickets.actions import ActionError, TicketActions
 from parsers.commands import Command, CommandBlock
 from parsers.message import ParsedMessage
@@ -34,7 +33,7 @@ class StaffMail:
         self.actions = TicketActions(config, notifier)
 
     def carry_out(self, ticket: Ticket, block: CommandBlock, msg: ParsedMessage,
-                  stored: Message) -> None:
+                  stored_id: int) -> None:
         actor = (msg.from_addr or "").lower()
         if block.has("fwd"):
             self._forwarded(ticket, block, actor)
@@ -51,7 +50,7 @@ class StaffMail:
         if note:
             self._note(ticket, block.text, msg, actor)
         elif relaying:
-            self._relay(ticket, block.text, msg, actor, status, stored)
+            self._relay(ticket, block.text, msg, actor, status, stored_id)
 
     # --- commands --------------------------------------------------------------
 
@@ -120,7 +119,7 @@ class StaffMail:
     # --- what is sent ------------------------------------------------------------
 
     def _relay(self, ticket: Ticket, text: str, msg: ParsedMessage, actor: str,
-               status: str | None, stored: Message) -> None:
+               status: str | None, stored_id: int) -> None:
         """The staff text, and the files they attached (as stored: the size limits
         applied; inline signature images stay behind), to the customer."""
         name = self.staff_name(actor)
@@ -130,7 +129,7 @@ class StaffMail:
             in_reply_to=_last_customer_message_id(ticket.id), auto_submitted=None,
             from_name=f"{name} via {self.notifier.sender.name}", kind="staff",
             extra={"staff_name": name, "status_change": status or ""},
-            attachments=repository.stored_files(stored.id))
+            attachments=repository.stored_files(stored_id))
 
     def _note(self, ticket: Ticket, text: str, msg: ParsedMessage, actor: str) -> None:
         repository.record(ticket.id, actor, "note", None, text[:200])
@@ -154,25 +153,15 @@ class StaffMail:
 
     # --- customer self-service -----------------------------------------------------
 
-    def status_list(self, sender: str, msg: ParsedMessage) -> Outbox | None:
+    def status_list(self, sender: str, msg: ParsedMessage) -> str | None:
         """A mail with the subject `status`: the sender's open tickets, to the sender only."""
         limit = self.config.tickets.status_requests_per_hour
         if repository.sent_since("status_list", sender, repository.one_hour_ago()) >= limit:
             log.info("status list for %s not sent: %s per hour already", sender, limit)
             return None
         tickets = [ticket_context(self.config, t) for t in repository.open_tickets_of(sender)]
-        s = self.notifier.sender
-        rendered = self.notifier.renderer.render("status_list", {
-            "tickets": tickets, "support_name": s.name, "support_address": s.address,
-            "recipient": sender})
-        mid = new_message_id(s.message_id_domain)
-        refs = (msg.message_id,) if msg.message_id else ()
-        raw = build(OutgoingMail(s.name, s.address, (sender,), rendered.subject, rendered.body,
-                                 mid, in_reply_to=msg.message_id, references=refs,
-                                 auto_submitted="auto-replied"))
-        return Outbox.create(ticket_id=None, kind="status_list", to_addrs=[sender],
-                             subject=rendered.subject, message_id=mid, raw=raw,
-                             rate_key=sender)
+        return self.notifier.standalone("status_list", sender, {"tickets": tickets},
+                                        in_reply_to=msg.message_id, rate_key=sender)
 
 
 def _context(msg: ParsedMessage) -> dict:

@@ -1,12 +1,21 @@
-"""Open the database named in the config and make sure its schema is current.
+"""Open the two stores a config names, and take the write lock the quick way.
 
-SQLite runs in WAL mode with a busy timeout so the listener, the worker and
-the outbox can share one file; PostgreSQL is used as is.
+The spool store (raw mail, IMAP cursors, heartbeats) and the ticket store are
+separate SQLite files, or separate connections to one PostgreSQL database, so
+that ticket work never holds a lock a transport waits for. SQLite runs in WAL
+mode with synchronous=FULL. Writers of one file queue on an flock beside it
+before BEGIN IMMEDIATE: the kernel wakes the next one at once, where SQLite's
+own busy handler would sleep and poll.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import peewee as pw
@@ -14,16 +23,41 @@ import peewee as pw
 from daemon.store import models
 
 
-class SchemaTooNew(Exception):
-    pass
+class SchemaError(Exception):
+    """The database is missing, older or newer than this ticketd: one line says what to do."""
 
 
-def open_database(url: str, lock_timeout_seconds: int = 30) -> pw.Database:
-    """URL -> connected peewee database, bound to the models, schema created."""
+@dataclass
+class Stores:
+    tickets: pw.Database
+    spool: pw.Database
+
+    def close(self) -> None:
+        for db in (self.tickets, self.spool):
+            if not db.is_closed():
+                db.close()
+
+
+def open_stores(tickets_url: str, spool_url: str, lock_timeout_seconds: int = 30,
+                create: bool = False) -> Stores:
+    """Both stores, bound to the models; with `create`, missing tables are made."""
+    return Stores(open_tickets(tickets_url, lock_timeout_seconds, create),
+                  open_spool(spool_url, lock_timeout_seconds, create))
+
+
+def open_tickets(url: str, lock_timeout_seconds: int = 30, create: bool = False) -> pw.Database:
     db = make_database(url, lock_timeout_seconds)
-    models.BaseModel._meta.database.initialize(db)
+    models.TicketModel._meta.database.initialize(db)
     db.connect(reuse_if_open=True)
-    ensure_schema(db)
+    check_schema(db, models.Meta, models.TICKET_MODELS, create, url)
+    return db
+
+
+def open_spool(url: str, lock_timeout_seconds: int = 30, create: bool = False) -> pw.Database:
+    db = make_database(url, lock_timeout_seconds)
+    models.SpoolModel._meta.database.initialize(db)
+    db.connect(reuse_if_open=True)
+    check_schema(db, models.SpoolMeta, models.SPOOL_MODELS, create, url)
     return db
 
 
@@ -58,69 +92,85 @@ def is_postgres(db: pw.Database) -> bool:
     return isinstance(db, pw.PostgresqlDatabase)
 
 
-def ensure_schema(db: pw.Database) -> None:
-    """Create missing tables and record the schema version; refuse a newer schema."""
-    with db.atomic():
-        db.create_tables(models.ALL_MODELS, safe=True)
-        row = models.Meta.get_or_none(models.Meta.key == "schema_version")
-        if row is None:
-            models.Meta.create(key="schema_version", value=str(models.SCHEMA_VERSION))
-        elif int(row.value) > models.SCHEMA_VERSION:
-            raise SchemaTooNew(
-                f"the database has schema {row.value}, this ticketd knows {models.SCHEMA_VERSION}"
-            )
-        elif int(row.value) < models.SCHEMA_VERSION:
-            migrate(db, int(row.value))
+def check_schema(db: pw.Database, meta, tables: list, create: bool, url: str) -> None:
+    """Read the stored schema version (one query); create the tables only when asked."""
+    try:
+        row = meta.get_or_none(meta.key == "schema_version")
+    except (pw.OperationalError, pw.ProgrammingError):
+        if is_postgres(db):
+            db.rollback()
+        row = None
+        if not create:
+            raise SchemaError(f"{safe_url(url)} has no ticketd tables yet: start `ticketd run` "
+                              "once (or run `ticketd migrate`)") from None
+    if row is None:
+        if not create:
+            raise SchemaError(f"{safe_url(url)} has no schema version: run `ticketd migrate`")
+        with write_transaction(db):
+            db.create_tables(tables, safe=True)
+            meta.insert(key="schema_version", value=str(models.SCHEMA_VERSION)
+                        ).on_conflict_ignore().execute()
+        return
+    version = int(row.value)
+    if version < models.SCHEMA_VERSION:
+        raise SchemaError(f"{safe_url(url)} has schema {version}, this ticketd needs "
+                          f"{models.SCHEMA_VERSION}: run `ticketd migrate`")
+    if version > models.SCHEMA_VERSION:
+        raise SchemaError(f"{safe_url(url)} has schema {version}, newer than this ticketd's "
+                          f"{models.SCHEMA_VERSION}: upgrade ticketd")
 
 
-def migrate(db: pw.Database, from_version: int) -> None:
-    """Step a database up to SCHEMA_VERSION, one version at a time."""
-    # No migrations exist yet: version 1 is the first schema.
-    models.Meta.update(value=str(models.SCHEMA_VERSION)).where(
-        models.Meta.key == "schema_version").execute()
+def safe_url(url: str) -> str:
+    """The database URL without its password, for logs and errors."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        return f"{scheme}://{creds.split(':')[0]}:***@{host}" if ":" in creds else url
+    return url
 
 
+# --- the write lock -------------------------------------------------------------------
+
+_held = threading.local()  # path -> depth, per thread: nested transactions lock once
+
+
+@contextmanager
 def write_transaction(db: pw.Database):
-    """A transaction that takes the write lock first (SQLite BEGIN IMMEDIATE).
+    """A transaction that holds the write lock from its start (SQLite BEGIN IMMEDIATE),
+    so read-then-write decisions never run on a snapshot another writer is changing."""
+    if not isinstance(db, pw.SqliteDatabase):
+        with db.atomic() as txn:
+            yield txn
+        return
+    with _file_lock(db.database), db.atomic(lock_type="IMMEDIATE") as txn:
+        yield txn
 
-    Read-then-write decisions (claiming spool rows, deduplicating) must not
-    run on a snapshot another process is about to change.
-    """
-    if isinstance(db, pw.SqliteDatabase):
-        return db.atomic(lock_type="IMMEDIATE")
-    return db.atomic()
+
+@contextmanager
+def _file_lock(path: str):
+    if not path or path == ":memory:":
+        yield
+        return
+    depths = _held.__dict__.setdefault("depths", {})
+    if depths.get(path):
+        depths[path] += 1
+        try:
+            yield
+        finally:
+            depths[path] -= 1
+        return
+    fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        depths[path] = 1
+        try:
+            yield
+        finally:
+            depths[path] = 0
+    finally:
+        os.close(fd)  # closing releases the flock
 
 
-class AcceptFirst:
-    """Mail waiting for its 250 goes before ticket processing on a shared SQLite lock.
-
-    SQLite's busy handler polls with sleeps, so a worker that commits and at once
-    begins its next batch would starve the listener. The listener marks itself
-    waiting; the worker lets it through between batches.
-    """
-
-    def __init__(self):
-        self._waiting = 0
-        self._lock = threading.Lock()
-        self._clear = threading.Event()
-        self._clear.set()
-
-    def __enter__(self):
-        with self._lock:
-            self._waiting += 1
-            self._clear.clear()
-        return self
-
-    def __exit__(self, *exc):
-        with self._lock:
-            self._waiting -= 1
-            if not self._waiting:
-                self._clear.set()
-
-    def waiting(self) -> bool:
-        """Is the listener waiting to write? The worker then ends its batch early."""
-        return not self._clear.is_set()
-
-    def let_through(self, timeout: float = 1.0) -> None:
-        """Called by the worker between batches: wait while the listener is writing."""
-        self._clear.wait(timeout)
+def lock_path(db_path: str) -> str:
+    p = Path(db_path)
+    return str(p.with_name(p.name + ".lock"))

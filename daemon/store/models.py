@@ -1,7 +1,11 @@
-"""peewee models: the whole state of ticketd lives in these tables.
+"""peewee models: the whole state of ticketd lives in these tables, in two stores.
 
-The models are bound to a database at start-up (`bind_models`), so one
-process can talk to SQLite in tests and PostgreSQL in production.
+The spool store (SpoolModel: raw mail, IMAP cursors, heartbeats) is what
+intake writes; the ticket store (TicketModel: everything else) is what the
+workers change. On SQLite they are two files, so a long write on the tickets
+never keeps a transport from answering; on PostgreSQL they are tables of one
+database, used over separate connections with short transactions.
+Both are bound at start-up (daemon.store.db), so tests run on either backend.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from datetime import UTC, datetime
 
 import peewee as pw
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 1: the first release, spool and tickets in one file
 
 
 def utcnow() -> datetime:
@@ -41,17 +45,30 @@ class JSONField(pw.TextField):
         return None if value is None else json.loads(value)
 
 
-class BaseModel(pw.Model):
+class TicketModel(pw.Model):
     class Meta:
         database = pw.DatabaseProxy()
 
 
-class Meta(BaseModel):
+class SpoolModel(pw.Model):
+    class Meta:
+        database = pw.DatabaseProxy()
+
+
+class Meta(TicketModel):
     key = pw.CharField(primary_key=True)
     value = pw.TextField()
 
 
-class Spool(BaseModel):
+class SpoolMeta(SpoolModel):
+    key = pw.CharField(primary_key=True)
+    value = pw.TextField()
+
+    class Meta:
+        table_name = "spool_meta"
+
+
+class Spool(SpoolModel):
     """Every inbound message, raw, stored before it is acknowledged."""
 
     received_at = UTCDateTimeField(default=utcnow, index=True)
@@ -63,18 +80,22 @@ class Spool(BaseModel):
     queue_hint = pw.CharField(null=True)  # `ingest --queue`, IMAP mailbox queue
     raw = pw.BlobField()
     size = pw.IntegerField()
-    state = pw.CharField(default="new", index=True)  # new | done | quarantined
+    state = pw.CharField(default="new", index=True)  # SpoolState
     attempts = pw.IntegerField(default=0)
     claimed_until = UTCDateTimeField(null=True)  # a worker's lease; counts as an attempt
+    claimed_by = pw.TextField(null=True)  # host:pid of the worker holding the lease
     reason = pw.TextField(null=True)
     outcome = pw.TextField(null=True)  # what the pipeline did, one line
     ticket_id = pw.IntegerField(null=True)
+    message_id = pw.TextField(null=True, index=True)  # from the raw headers, at intake
+    subject = pw.TextField(null=True)  # decoded, once processed
+    processed_at = UTCDateTimeField(null=True)
 
     class Meta:
         indexes = ((("mailbox", "dedupe_key"), True),)
 
 
-class Ticket(BaseModel):
+class Ticket(TicketModel):
     subject = pw.TextField()
     status = pw.CharField(default="new", index=True)
     queue = pw.CharField(index=True)
@@ -90,9 +111,10 @@ class Ticket(BaseModel):
     closed_at = UTCDateTimeField(null=True)  # when it closed: replies within a window reopen
     root_message_id = pw.CharField(null=True)  # the thread root every reply references
     merged_from = pw.IntegerField(null=True)  # a closed ticket this one follows up
+    version = pw.IntegerField(default=0)  # +1 on every change: a worker's plan re-checks it
 
 
-class Participant(BaseModel):
+class Participant(TicketModel):
     ticket = pw.ForeignKeyField(Ticket, backref="participants", on_delete="CASCADE")
     email = pw.CharField()
     name = pw.CharField(default="")
@@ -101,11 +123,11 @@ class Participant(BaseModel):
         indexes = ((("ticket", "email"), True),)
 
 
-class Message(BaseModel):
+class Message(TicketModel):
     """One mail of a ticket, in or out, with its whole and its visible text."""
 
     ticket = pw.ForeignKeyField(Ticket, backref="messages", on_delete="CASCADE")
-    spool = pw.ForeignKeyField(Spool, null=True, on_delete="SET NULL")
+    spool_id = pw.BigIntegerField(null=True)  # the spool row it came in as (another store)
     direction = pw.CharField()  # in | out
     kind = pw.CharField()  # customer | staff | note | notification | auto_reply | bounce
     from_addr = pw.CharField(default="")
@@ -122,7 +144,7 @@ class Message(BaseModel):
     created_at = UTCDateTimeField(default=utcnow)
 
 
-class Blob(BaseModel):
+class Blob(TicketModel):
     """Attachment content, stored once per sha256."""
 
     sha256 = pw.CharField(primary_key=True)
@@ -130,7 +152,7 @@ class Blob(BaseModel):
     size = pw.IntegerField()
 
 
-class Attachment(BaseModel):
+class Attachment(TicketModel):
     message = pw.ForeignKeyField(Message, backref="attachments", on_delete="CASCADE")
     filename = pw.TextField()
     content_type = pw.CharField()
@@ -140,7 +162,7 @@ class Attachment(BaseModel):
     inline = pw.BooleanField(default=False)
 
 
-class Event(BaseModel):
+class Event(TicketModel):
     ticket = pw.ForeignKeyField(Ticket, backref="events", on_delete="CASCADE")
     at = UTCDateTimeField(default=utcnow)
     actor = pw.CharField()
@@ -149,7 +171,7 @@ class Event(BaseModel):
     new = pw.TextField(null=True)
 
 
-class BouncingAddress(BaseModel):
+class BouncingAddress(TicketModel):
     """An address our mail bounced from: later automatic notices to it are suppressed."""
 
     email = pw.CharField(primary_key=True)
@@ -160,33 +182,50 @@ class BouncingAddress(BaseModel):
     ticket_id = pw.IntegerField(null=True)  # the ticket of the last bounce
 
 
-class Outbox(BaseModel):
-    """A mail to send; written in the same transaction as the change it tells of."""
+class Outbox(TicketModel):
+    """A mail to send; written in the same transaction as the change it tells of.
+
+    It holds the intent (template, frozen context, headers); the sender renders
+    and composes it outside any transaction, the same Message-ID on every try.
+    """
 
     ticket_id = pw.IntegerField(null=True, index=True)
     kind = pw.CharField()  # template name
     to_addrs = JSONField()
-    subject = pw.TextField()
+    subject = pw.TextField(default="")  # known once rendered
     message_id = pw.CharField(unique=True)
-    raw = pw.BlobField()
+    intent = JSONField(null=True)
+    raw = pw.BlobField(null=True)  # only rows queued by the first release
     rate_key = pw.CharField(null=True, index=True)  # acknowledged sender, for limits
     status = pw.CharField(default="pending", index=True)  # pending | sent | failed
     attempts = pw.IntegerField(default=0)
     next_attempt_at = UTCDateTimeField(default=utcnow, index=True)
     claimed_until = UTCDateTimeField(null=True)
+    claimed_by = pw.TextField(null=True)
     last_error = pw.TextField(null=True)
     created_at = UTCDateTimeField(default=utcnow, index=True)
     sent_at = UTCDateTimeField(null=True)
 
 
-class AssignCursor(BaseModel):
+class Applied(TicketModel):
+    """Spool rows whose changes are committed here: the step that makes processing
+    exactly once although spool and tickets commit separately."""
+
+    spool_id = pw.BigIntegerField(primary_key=True)
+    outcome = pw.TextField()  # Outcome
+    summary = pw.TextField(default="")
+    ticket_id = pw.IntegerField(null=True)
+    at = UTCDateTimeField(default=utcnow)
+
+
+class AssignCursor(TicketModel):
     """Round-robin position per queue."""
 
     queue = pw.CharField(primary_key=True)
     last_assignee = pw.CharField()
 
 
-class ImapState(BaseModel):
+class ImapState(SpoolModel):
     mailbox = pw.CharField(primary_key=True)
     uidvalidity = pw.BigIntegerField()
     last_uid = pw.BigIntegerField(default=0)  # highest UID committed to the spool
@@ -195,7 +234,7 @@ class ImapState(BaseModel):
     updated_at = UTCDateTimeField(default=utcnow)
 
 
-class MailboxHealth(BaseModel):
+class MailboxHealth(SpoolModel):
     """Each poller's last success and current failure, for `ticketd status` (§15c)."""
 
     mailbox = pw.CharField(primary_key=True)
@@ -204,5 +243,18 @@ class MailboxHealth(BaseModel):
     last_error = pw.TextField(null=True)
 
 
-ALL_MODELS = [Meta, Spool, Ticket, Participant, Message, Blob, Attachment, Event, Outbox,
-              AssignCursor, ImapState, BouncingAddress, MailboxHealth]
+class Heartbeat(SpoolModel):
+    """Each loop of each running process says here that it is alive (ticketd status)."""
+
+    name = pw.CharField(primary_key=True)  # host:role, e.g. "mx1:worker-2"
+    pid = pw.IntegerField()
+    started_at = UTCDateTimeField(default=utcnow)
+    beat_at = UTCDateTimeField(default=utcnow)
+    failing_since = UTCDateTimeField(null=True)
+    last_error = pw.TextField(null=True)
+    stopped = pw.BooleanField(default=False)  # a clean exit, not a hang
+
+
+TICKET_MODELS = [Meta, Ticket, Participant, Message, Blob, Attachment, Event, Outbox,
+                 AssignCursor, BouncingAddress, Applied]
+SPOOL_MODELS = [SpoolMeta, Spool, ImapState, MailboxHealth, Heartbeat]

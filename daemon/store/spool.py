@@ -1,20 +1,25 @@
 """The inbound spool: raw bytes are committed here before any transport says yes.
 
-States: new -> done | quarantined. `attempts` counts claims, so a message
-that kills the worker again and again is quarantined instead of looping.
-Duplicates (same Message-ID, or same bytes, in the same mailbox) are
-recognised on the way in and stored once.
+States: new -> done | quarantined. Workers take rows with a lease (`claim`)
+that counts an attempt, so a message that kills its worker again and again is
+quarantined instead of looping. Duplicate deliveries (same Message-ID, or
+same bytes, in the same mailbox) are recognised on the way in and stored once.
+The ticket store records which spool rows it applied (models.Applied), so a
+row whose `finish` was lost in a crash is finished, not processed, next time.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import socket
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import peewee as pw
 
+from daemon.states import SpoolState
 from daemon.store.db import is_postgres, write_transaction
 from daemon.store.models import Spool, utcnow
 from parsers.references import raw_message_id
@@ -22,11 +27,12 @@ from parsers.references import raw_message_id
 log = logging.getLogger("ticketd.spool")
 
 MAX_ATTEMPTS = 3
+MAX_BATCH_BYTES = 32 * 1024 * 1024  # a claim stops adding rows past this much raw mail
 
 
 @dataclass(frozen=True)
 class Envelope:
-    source: str  # smtp | pipe | imap:<name>
+    source: str  # smtp | lmtp | pipe | imap:<name>
     mail_from: str = ""
     rcpt_to: tuple[str, ...] = ()
     mailbox: str = ""  # dedupe scope; default: the recipients
@@ -39,8 +45,37 @@ class Spooled:
     duplicate: bool
 
 
-def dedupe_key(raw: bytes) -> str:
-    mid = raw_message_id(raw)
+@dataclass(frozen=True)
+class Claimed:
+    """A spooled mail a worker holds the lease on."""
+
+    id: int
+    raw: bytes
+    envelope: Envelope
+    received_at: datetime
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Finished:
+    """What became of a claimed mail, written back in one batch."""
+
+    id: int
+    outcome: str  # Outcome
+    summary: str = ""  # the one line logs and the mail log show
+    ticket_id: int | None = None
+    subject: str | None = None
+    quarantined: bool = False
+
+
+def owner_name(role: str = "", pid: int | None = None) -> str:
+    """Who holds a lease: host and process, so a supervisor can free a dead child's."""
+    return f"{socket.gethostname()}:{pid or os.getpid()}" + (f":{role}" if role else "")
+
+
+# --- intake --------------------------------------------------------------------------
+
+def dedupe_key(raw: bytes, mid: str | None) -> str:
     return f"mid:{mid}"[:255] if mid else "sha:" + hashlib.sha256(raw).hexdigest()
 
 
@@ -56,8 +91,15 @@ def put(db: pw.Database, raw: bytes, env: Envelope) -> Spooled:
         return put_in_transaction(db, raw, env)
 
 
+def put_many(db: pw.Database, items: list[tuple[bytes, Envelope]]) -> list[Spooled]:
+    """Group commit: several messages, one durable commit."""
+    with write_transaction(db):
+        return [put_in_transaction(db, raw, env) for raw, env in items]
+
+
 def put_in_transaction(db: pw.Database, raw: bytes, env: Envelope) -> Spooled:
-    mailbox, key = mailbox_of(env), dedupe_key(raw)
+    mid = raw_message_id(raw)
+    mailbox, key = mailbox_of(env), dedupe_key(raw, mid)
     existing = Spool.get_or_none((Spool.mailbox == mailbox) & (Spool.dedupe_key == key))
     if existing is None:
         try:
@@ -65,7 +107,7 @@ def put_in_transaction(db: pw.Database, raw: bytes, env: Envelope) -> Spooled:
                 row = Spool.create(
                     source=env.source, mailbox=mailbox, dedupe_key=key,
                     mail_from=env.mail_from, rcpt_to=list(env.rcpt_to),
-                    queue_hint=env.queue_hint, raw=raw, size=len(raw))
+                    queue_hint=env.queue_hint, raw=raw, size=len(raw), message_id=mid)
             return Spooled(row.id, False)
         except pw.IntegrityError:
             existing = Spool.get((Spool.mailbox == mailbox) & (Spool.dedupe_key == key))
@@ -73,82 +115,134 @@ def put_in_transaction(db: pw.Database, raw: bytes, env: Envelope) -> Spooled:
     return Spooled(existing.id, True)
 
 
-def put_many(db: pw.Database, items: list[tuple[bytes, Envelope]]) -> list[Spooled]:
-    """Group commit: several messages, one durable commit."""
-    with write_transaction(db):
-        return [put_in_transaction(db, raw, env) for raw, env in items]
+# --- the worker's side ---------------------------------------------------------------
 
+def claim(db: pw.Database, owner: str, limit: int, lease_seconds: int) -> list[Claimed]:
+    """Take a lease on up to `limit` new rows and count the attempt (committed), then read
+    their bytes outside the transaction.
 
-def claim_ids(db: pw.Database, limit: int, lease_seconds: int) -> list[int]:
-    """Take a lease on up to `limit` new rows and count the attempt (committed).
-
-    The count survives a crash, so a message that kills the worker is
-    quarantined after MAX_ATTEMPTS; the lease keeps other workers from
-    counting the same rows while this one works on them.
+    The count survives a crash, so a message that kills its worker is quarantined after
+    MAX_ATTEMPTS; the lease keeps other workers off the rows meanwhile.
     """
     now = utcnow()
     with write_transaction(db):
-        q = (Spool.select(Spool.id, Spool.attempts)
-             .where((Spool.state == "new") &
+        q = (Spool.select(Spool.id, Spool.attempts, Spool.size)
+             .where((Spool.state == SpoolState.NEW) &
                     (Spool.claimed_until.is_null() | (Spool.claimed_until < now)))
              .order_by(Spool.id).limit(limit))
         if is_postgres(db):
             q = q.for_update("FOR UPDATE SKIP LOCKED")
-        rows = list(q)
+        rows = list(q.tuples())
         # A row claimed before and still new was in a batch that died (kill -9, OOM): take
         # such rows one at a time, so the count blames only the culprit, not a whole batch.
-        suspects = [r.id for r in rows if r.attempts > 0]
-        ids = suspects[:1] or [r.id for r in rows]
+        suspects = [r[0] for r in rows if r[1] > 0]
+        ids = suspects[:1] or _within_bytes(rows)
         if ids:
-            Spool.update(attempts=Spool.attempts + 1,
+            Spool.update(attempts=Spool.attempts + 1, claimed_by=owner,
                          claimed_until=now + timedelta(seconds=lease_seconds)).where(
                 Spool.id.in_(ids)).execute()
+    return _read(ids) if ids else []
+
+
+def _read(ids: list[int]) -> list[Claimed]:
+    q = (Spool.select(Spool.id, Spool.raw, Spool.source, Spool.mail_from, Spool.rcpt_to,
+                      Spool.queue_hint, Spool.received_at, Spool.attempts, Spool.mailbox)
+         .where(Spool.id.in_(ids)).order_by(Spool.id))
+    return [Claimed(r.id, bytes(r.raw or b""),
+                    Envelope(r.source, r.mail_from or "", tuple(r.rcpt_to or ()), r.mailbox,
+                             r.queue_hint), r.received_at, r.attempts) for r in q]
+
+
+def claim_one(db: pw.Database, owner: str, spool_id: int, lease_seconds: int) -> Claimed | None:
+    """A lease on one given row (`quarantine retry`), unless a worker holds it already."""
+    now = utcnow()
+    with write_transaction(db):
+        n = Spool.update(attempts=Spool.attempts + 1, claimed_by=owner,
+                         claimed_until=now + timedelta(seconds=lease_seconds)).where(
+            (Spool.id == spool_id) & (Spool.state == SpoolState.NEW) &
+            (Spool.claimed_until.is_null() | (Spool.claimed_until < now))).execute()
+    return next(iter(_read([spool_id])), None) if n else None
+
+
+def _within_bytes(rows: list[tuple]) -> list[int]:
+    ids, total = [], 0
+    for spool_id, _, size in rows:
+        if ids and total + (size or 0) > MAX_BATCH_BYTES:
+            break
+        ids.append(spool_id)
+        total += size or 0
     return ids
 
 
-def unclaim(ids: list[int]) -> None:
-    """Inside the processing transaction: rows claimed but not reached go back, their
-    attempt uncounted (the batch stopped early, nothing went wrong with them)."""
-    Spool.update(claimed_until=None, attempts=Spool.attempts - 1).where(
-        Spool.id.in_(ids) & (Spool.state == "new")).execute()
-
-
-def lock_rows(db: pw.Database, ids: list[int]) -> list[Spool]:
-    """Inside the processing transaction: the rows of `ids` still new, locked."""
-    q = Spool.select().where(Spool.id.in_(ids) & (Spool.state == "new")).order_by(Spool.id)
-    if is_postgres(db):
-        q = q.for_update("FOR UPDATE SKIP LOCKED")
-    return list(q)
-
-
-def release_claims(db: pw.Database) -> None:
-    """At start-up on SQLite (one host): leases of a killed process need not run out."""
+def finish(db: pw.Database, results: list[Finished]) -> None:
+    """Record each mail's outcome and end its lease, in one transaction."""
+    if not results:
+        return
+    now = utcnow()
     with write_transaction(db):
-        Spool.update(claimed_until=None).where(Spool.state == "new").execute()
+        for r in results:
+            state = SpoolState.QUARANTINED if r.quarantined else SpoolState.DONE
+            Spool.update(state=state, outcome=r.outcome, reason=r.summary[:20000] or None,
+                         ticket_id=r.ticket_id, subject=(r.subject or "")[:2000] or None,
+                         processed_at=now, claimed_until=None, claimed_by=None).where(
+                Spool.id == r.id).execute()
 
 
-def mark_done(spool_id: int, outcome: str, ticket_id: int | None) -> None:
-    Spool.update(state="done", outcome=outcome, ticket_id=ticket_id, reason=None,
-                 claimed_until=None).where(
-        Spool.id == spool_id).execute()
+def release(db: pw.Database, ids: list[int], delay_seconds: float = 0) -> None:
+    """Give rows back uncounted (nothing went wrong with them: the database was busy, or
+    they wait for a mail they answer); with a delay, no worker takes them before it."""
+    if not ids:
+        return
+    until = utcnow() + timedelta(seconds=delay_seconds) if delay_seconds else None
+    with write_transaction(db):
+        Spool.update(claimed_until=until, claimed_by=None,
+                     attempts=pw.Case(None, [(Spool.attempts > 0, Spool.attempts - 1)], 0)
+                     ).where(Spool.id.in_(ids) & (Spool.state == SpoolState.NEW)).execute()
 
+
+def release_claims(db: pw.Database, owner: str | None = None) -> int:
+    """Leases of a process that died (or, with no owner, of every process: at start-up on
+    SQLite, one host) end now instead of when they run out. The attempt stays counted."""
+    cond = Spool.state == SpoolState.NEW
+    cond &= Spool.claimed_by == owner if owner else Spool.claimed_until.is_null(False)
+    with write_transaction(db):
+        return Spool.update(claimed_until=None, claimed_by=None).where(cond).execute()
+
+
+def waiting_for(db: pw.Database, message_ids: tuple[str, ...], besides: int) -> bool:
+    """Is a mail with one of these Message-IDs still waiting to be processed? Then a reply
+    to it waits too, instead of racing it into a ticket of its own."""
+    if not message_ids:
+        return False
+    q = Spool.select(Spool.id).where(Spool.message_id.in_(list(message_ids)[:200]) &
+                                     (Spool.state == SpoolState.NEW) & (Spool.id != besides))
+    return q.exists()
+
+
+def has_new(db: pw.Database) -> bool:
+    now = utcnow()
+    return (Spool.select(Spool.id).where(
+        (Spool.state == SpoolState.NEW) &
+        (Spool.claimed_until.is_null() | (Spool.claimed_until < now))).exists())
+
+
+# --- the admin's side ----------------------------------------------------------------
 
 def quarantine(db: pw.Database, spool_id: int, reason: str) -> None:
-    with db.atomic():
-        Spool.update(state="quarantined", reason=reason[:20000], claimed_until=None).where(
-            Spool.id == spool_id).execute()
+    finish(db, [Finished(spool_id, "quarantined", reason, quarantined=True)])
     log.warning("spool #%s quarantined: %s", spool_id, reason.splitlines()[0][:300])
 
 
 def retry(db: pw.Database, spool_id: int) -> bool:
-    with db.atomic():
-        n = Spool.update(state="new", attempts=0, reason=None, claimed_until=None).where(
-            (Spool.id == spool_id) & (Spool.state == "quarantined")).execute()
+    with write_transaction(db):
+        n = Spool.update(state=SpoolState.NEW, attempts=0, reason=None, outcome=None,
+                         claimed_until=None, claimed_by=None).where(
+            (Spool.id == spool_id) & (Spool.state == SpoolState.QUARANTINED)).execute()
     return n == 1
 
 
 def drop(db: pw.Database, spool_id: int) -> bool:
-    with db.atomic():
-        n = Spool.delete().where((Spool.id == spool_id) & (Spool.state == "quarantined")).execute()
+    with write_transaction(db):
+        n = Spool.delete().where((Spool.id == spool_id) &
+                                 (Spool.state == SpoolState.QUARANTINED)).execute()
     return n == 1
-

@@ -1,122 +1,157 @@
-"""Carry out a Plan inside the caller's transaction: rows, events, outbox.
+"""Carry out a decision inside the caller's short transaction: rows, events, notice intents.
 
-Nothing here commits; the pipeline wraps one message (or a batch, with a
-savepoint per message) in a transaction, so a ticket, its history and its
-notices are stored together or not at all.
+Nothing here commits. The worker wraps a batch in one transaction with a
+savepoint per mail, so a ticket, its history, its notices and the record
+that its spool row was applied are stored together or not at all. First the
+decision is re-checked against the tickets as they are now (another worker
+may have changed them since it was made) and made again if they moved.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from daemon.config import Config
 from daemon.notices.notify import Notifier, message_context
 from daemon.staff.mail import StaffMail
-from daemon.store import repository
-from daemon.store.models import Message, Ticket
+from daemon.states import Action, Kind, Outcome, Status
+from daemon.store import repository, rows
+from daemon.store.models import Applied, Message, Ticket, utcnow
 from daemon.tickets.allocation import pick_assignee
 from daemon.worker.attachments import store_attachments
 from daemon.worker.bounces import is_bouncing, record_bounce
+from daemon.worker.decide import Decider, Decision
 from daemon.worker.plan import NoticeSpec, Plan
 from parsers.addresses import domain_of
-from parsers.message import ParsedMessage
 from parsers.subject import clean_subject
 
 log = logging.getLogger("ticketd.apply")
 
 
+@dataclass(frozen=True)
+class Result:
+    outcome: Outcome
+    summary: str
+    ticket_id: int | None
+
+
+def outcome_of(plan: Plan) -> Outcome:
+    if plan.held:
+        return Outcome.HELD
+    return {Action.CREATE: Outcome.TICKET, Action.APPEND: Outcome.FOLLOW_UP}.get(
+        plan.action, Outcome.IGNORED)
+
+
 class Applier:
-    def __init__(self, config: Config, notifier: Notifier):
+    def __init__(self, config: Config, notifier: Notifier, decider: Decider):
         self.config = config
         self.notifier = notifier
+        self.decider = decider
         self.staff = StaffMail(config, notifier)
 
-    def apply(self, plan: Plan, msg: ParsedMessage, spool_id: int | None,
-              requester: str) -> int | None:
-        if plan.action == "ignore":
+    def apply(self, d: Decision, spool_id: int | None) -> Result:
+        done = Applied.get_or_none(Applied.spool_id == spool_id) if spool_id else None
+        if done is not None:  # another worker took over a lease that ran out, and won
+            return Result(Outcome(done.outcome), done.summary, done.ticket_id)
+        if self.decider.is_stale(d):
+            log.info("spool #%s: the tickets changed while it was read; deciding again",
+                     spool_id)
+            d = self.decider.decide_parsed(d.msg, d.envelope)
+        ticket_id = self._carry_out(d, spool_id)
+        result = Result(outcome_of(d.plan), d.plan.outcome, ticket_id)
+        if spool_id is not None:
+            rows.add(Applied._meta.database, Applied, spool_id=spool_id, outcome=result.outcome,
+                     summary=result.summary[:2000], ticket_id=ticket_id, at=utcnow())
+        return result
+
+    def _carry_out(self, d: Decision, spool_id: int | None) -> int | None:
+        plan, msg, requester = d.plan, d.msg, d.requester
+        if plan.action == Action.IGNORE:
             return None
-        if plan.action == "status_list":
+        if plan.action == Action.STATUS_LIST:
             self.staff.status_list(requester, msg)
             return None
-        if plan.action == "create":
+        if plan.action == Action.CREATE:
             ticket = self._create(plan, msg, requester)
+            thread = [msg.message_id] if msg.message_id else []
         else:
             ticket = Ticket.get_by_id(plan.ticket_id)
-        stored = self._store_message(ticket, plan, msg, spool_id, requester)
-        omitted = store_attachments(stored.id, msg, self.config.limits)
+            thread = repository.thread_message_ids(ticket.id) + (
+                [msg.message_id] if msg.message_id else [])
+        stored_id = self._store_message(ticket, plan, msg, spool_id, requester)
+        omitted = store_attachments(stored_id, msg, self.config.limits)
         for name, addr in plan.participants:
             if repository.add_participant(ticket.id, addr, name):
                 repository.record(ticket.id, requester, "participant added", None, addr)
-        if plan.kind == "bounce":
+        if plan.kind == Kind.BOUNCE:
             record_bounce(ticket.id, msg.bounce, msg.robot.reason)
         if plan.new_status and plan.new_status != ticket.status:
             repository.record(ticket.id, requester, "status", ticket.status, plan.new_status)
             ticket.status = plan.new_status
             ticket.resolved_at = ticket.resolved_by = None  # reopened: not completed any more
-        repository.touch(ticket)
-        ticket.save()
+        if plan.action != Action.CREATE:
+            repository.touch(ticket)
+            ticket.save()
         for spec in plan.notices:
-            self._notify(ticket, spec, msg, stored, requester)
+            self._notify(ticket, spec, d, thread)
         if plan.commands is not None:
-            self.staff.carry_out(ticket, plan.commands, msg, stored)
+            self.staff.carry_out(ticket, plan.commands, msg, stored_id)
         if omitted:
-            self._tell_omitted(ticket, plan, msg, requester, omitted)
+            self._tell_omitted(ticket, d, omitted, thread)
         return ticket.id
 
-    def _create(self, plan: Plan, msg: ParsedMessage, requester: str) -> Ticket:
+    def _create(self, plan: Plan, msg, requester: str) -> Ticket:
         route = plan.route
         subject = clean_subject(msg.subject, self.config.tickets.tag_prefix) or "(no subject)"
-        ticket = Ticket.create(
-            subject=subject[:1000], status="closed" if plan.kind == "spam" else "new",
-            queue=route.queue, requester=requester,
+        spam = plan.kind == Kind.SPAM
+        assignee, how = (None, None) if spam else self._pick_assignee(route)
+        now = utcnow()
+        values = dict(
+            subject=subject[:1000], status=Status.CLOSED if spam else Status.NEW,
+            queue=route.queue, assignee=assignee, requester=requester,
             requester_name=(plan.requester[0] if plan.requester else msg.from_name)[:200],
-            priority=route.priority, tags=list(route.tags) + (["spam"] if plan.kind == "spam"
-                                                              else []),
+            priority=route.priority, tags=list(route.tags) + (["spam"] if spam else []),
             root_message_id=msg.message_id, merged_from=plan.follows_closed,
-        )
-        repository.record(ticket.id, requester, "created", None, plan.outcome)
-        repository.record(ticket.id, "ticketd", "queue", None,
-                          f"{route.queue} ({route.queue_reason})")
+            created_at=now, updated_at=now, version=0)
+        ticket = Ticket(id=rows.insert(Ticket._meta.database, Ticket, **values), **values)
+        record = repository.record
+        record(ticket.id, requester, "created", None, plan.outcome)
+        record(ticket.id, "ticketd", "queue", None, f"{route.queue} ({route.queue_reason})")
         for hit in route.hits:
-            repository.record(ticket.id, "ticketd", "rule", None,
-                              f"{hit.rule}: {'; '.join(hit.reasons)}")
+            record(ticket.id, "ticketd", "rule", None, f"{hit.rule}: {'; '.join(hit.reasons)}")
         if plan.follows_closed:
-            repository.record(ticket.id, requester, "follows", None,
-                              f"closed ticket #{plan.follows_closed}")
-        if plan.kind != "spam":
-            self._assign_new(ticket, route.assignee)
+            record(ticket.id, requester, "follows", None, f"closed ticket #{plan.follows_closed}")
+        if assignee:
+            record(ticket.id, f"ticketd ({how})", "assignee", None, assignee)
         return ticket
 
-    def _assign_new(self, ticket: Ticket, rule_assignee: str | None) -> None:
-        queue = self.config.queue(ticket.queue)
-        if rule_assignee:
-            ticket.assignee, how = rule_assignee, "rule"
-        elif queue and queue.members and queue.assign != "manual":
+    def _pick_assignee(self, route) -> tuple[str | None, str | None]:
+        queue = self.config.queue(route.queue)
+        if route.assignee:
+            return route.assignee, "rule"
+        if queue and queue.members and queue.assign != "manual":
             members = [m.lower() for m in queue.members]
-            ticket.assignee, how = pick_assignee(queue.name, queue.assign, members), queue.assign
-        else:
-            return
-        repository.record(ticket.id, f"ticketd ({how})", "assignee", None, ticket.assignee)
+            return pick_assignee(queue.name, queue.assign, members), queue.assign
+        return None, None
 
-    def _store_message(self, ticket, plan, msg, spool_id, requester) -> Message:
-        stored = Message.create(
-            ticket=ticket.id, spool=spool_id, direction="in", kind=plan.kind,
+    def _store_message(self, ticket, plan: Plan, msg, spool_id, requester) -> int:
+        stored = rows.insert(
+            Message._meta.database, Message,
+            ticket=ticket.id, spool_id=spool_id, direction="in", kind=plan.kind,
             from_addr=requester, to_addrs=[a for _, a in msg.to],
             cc_addrs=[a for _, a in msg.cc], subject=msg.subject, text=msg.text,
             visible_text=msg.visible_text, html=msg.html, message_id=msg.message_id,
-            thread_rung=None if plan.action == "create" else plan.outcome, sent_at=msg.date,
-            defects=list(msg.defects),
-        )
-        if plan.action == "append" and plan.kind != "bounce":  # bounces: record_bounce
-            repository.record(ticket.id, requester, plan.kind if plan.kind != "customer"
+            thread_rung=None if plan.action == Action.CREATE else plan.outcome,
+            sent_at=msg.date, defects=list(msg.defects), created_at=utcnow())
+        if plan.action == Action.APPEND and plan.kind != Kind.BOUNCE:  # bounces: record_bounce
+            repository.record(ticket.id, requester, plan.kind if plan.kind != Kind.CUSTOMER
                               else "reply", None, plan.outcome)
         return stored
 
-    def _notify(self, ticket, spec: NoticeSpec, msg, stored: Message, requester: str) -> None:
-        if spec.to == "requester":
-            to = [ticket.requester]
-        else:
-            to = self.staff_recipients(ticket)
+    def _notify(self, ticket, spec: NoticeSpec, d: Decision, thread: list[str]) -> None:
+        msg = d.msg
+        to = [ticket.requester] if spec.to == "requester" else self.staff_recipients(ticket)
         if spec.to == "requester" and is_bouncing(ticket.requester):
             repository.record(ticket.id, "ticketd", "not notified", None,
                               f"{spec.template} to {ticket.requester}: the address bounces")
@@ -125,23 +160,25 @@ class Applier:
             repository.record(ticket.id, "ticketd", "not notified", None,
                               f"{spec.template} to {ticket.requester}: rate limit")
             return
-        context = message_context(requester, msg.from_name, msg.subject, msg.text,
+        context = message_context(d.requester, msg.from_name, msg.subject, msg.text,
                                   msg.visible_text)
         self.notifier.notice(ticket, spec.template, to, message=context,
                              in_reply_to=msg.message_id, auto_submitted=spec.auto_submitted,
-                             rate_key=ticket.requester if spec.rate_limited else None)
+                             rate_key=ticket.requester if spec.rate_limited else None,
+                             thread=thread)
 
-    def _tell_omitted(self, ticket, plan: Plan, msg, requester: str, omitted) -> None:
+    def _tell_omitted(self, ticket, d: Decision, omitted, thread: list[str]) -> None:
         """A note on the ticket always; a notice to a person who wrote, never to a robot."""
+        msg, requester = d.msg, d.requester
         for item in omitted:
             repository.record(ticket.id, "ticketd", "attachment omitted", None, item.line())
-        if plan.kind != "customer" or msg.robot.is_robot or is_bouncing(requester):
+        if d.plan.kind != Kind.CUSTOMER or msg.robot.is_robot or is_bouncing(requester):
             return
         context = message_context(requester, msg.from_name, msg.subject, msg.text,
                                   msg.visible_text)
         self.notifier.notice(ticket, "attachments_omitted", [requester], message=context,
                              in_reply_to=msg.message_id, auto_submitted="auto-replied",
-                             extra={"omitted": [o.line() for o in omitted]})
+                             extra={"omitted": [o.line() for o in omitted]}, thread=thread)
 
     def staff_recipients(self, ticket: Ticket) -> list[str]:
         if ticket.assignee:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from daemon.config import LimitsConfig
-from daemon.store import repository
+from daemon.store import repository, rows
 from daemon.store.models import Attachment
 from parsers.message import ParsedMessage
 
@@ -37,9 +37,9 @@ def store_attachments(message_id: int, msg: ParsedMessage, limits: LimitsConfig)
         total += att.size
         digest = att.sha256
         repository.store_blob(digest, att.data)
-        Attachment.create(message=message_id, filename=att.filename,
-                          content_type=att.content_type[:200], size=att.size, sha256=digest,
-                          content_id=att.content_id, inline=att.inline)
+        rows.add(Attachment._meta.database, Attachment, message=message_id,
+                 filename=att.filename, content_type=att.content_type[:200], size=att.size,
+                 sha256=digest, content_id=att.content_id, inline=att.inline)
     return omitted
 
 

@@ -28,6 +28,7 @@ class TicketView:
     queue: str
     assignee: str | None
     closed_at: datetime | None = None
+    version: int = 0  # the ticket's version when read: apply re-checks it
 
 
 class Lookup(Protocol):

@@ -1,162 +1,160 @@
-"""One spooled message, one pass: parse -> classify -> route -> plan -> apply.
+"""A worker's batch: claim spooled mail, decide each outside any lock, apply them together.
 
-`Pipeline.decide` is the dry run (`ticketd explain` uses it); `process_batch`
-runs decisions for real, a savepoint per message inside one transaction per
-batch, so commits are grouped without one bad message spoiling the others.
-Outcomes map to dispositions in one place: stored, ignored, quarantined, or
-left for a retry when the database itself failed.
+claim (spool store, a leased batch) -> decide each (parse, classify, route,
+plan: no transaction, a CPU budget per mail) -> apply all in one short
+transaction of the ticket store, a savepoint per mail, each recording its
+spool id as applied -> finish the batch in the spool store. A crash between
+the two commits is mended next time: an applied row is finished, not redone.
+Outcomes map to dispositions in one place (`_dispose`).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from dataclasses import dataclass
 
 import peewee as pw
 
 from daemon.config import Config
-from daemon.notices.notify import Notifier, sender_from_config
-from daemon.notices.render import Renderer
-from daemon.staff.identity import gate_staff
+from daemon.notices.notify import Notifier
+from daemon.states import Outcome
 from daemon.store import spool
-from daemon.store.db import write_transaction
-from daemon.store.models import Spool, utcnow
-from daemon.store.repository import DbLookup
-from daemon.worker.apply import Applier
-from daemon.worker.classify import Classification, Context, classify
-from daemon.worker.plan import Plan, hold, make_plan
-from daemon.worker.policy import Policy
-from daemon.worker.routing import RouteDecision, Router, mail_facts
-from parsers.addresses import parse_address
-from parsers.authres import dmarc_failure
+from daemon.store.db import Stores, write_transaction
+from daemon.store.models import Applied, utcnow
+from daemon.store.spool import Claimed, Finished
+from daemon.worker.apply import Applier, Result
+from daemon.worker.budget import OverBudget, cpu_budget
+from daemon.worker.decide import Decider, Decision, Unprocessable
 from parsers.dates import raw_date
-from parsers.message import ParsedMessage, ParseError, parse_message
 
-log = logging.getLogger("ticketd.pipeline")
+log = logging.getLogger("ticketd.worker")
 
-
-class Unprocessable(Exception):
-    """The message cannot become a ticket; it goes to quarantine with this reason."""
+WAIT_FOR_ORIGINAL_SECONDS = 60  # a reply waits this long at most for the mail it answers
 
 
-@dataclass(frozen=True)
-class Decision:
-    msg: ParsedMessage
-    requester: str
-    classification: Classification
-    route: RouteDecision | None
-    plan: Plan
-
-
-def classify_context(config: Config) -> Context:
-    sender = sender_from_config(config)
-    own = {sender.address} | {a.lower() for q in config.queues for a in q.addresses}
-    return Context(
-        tag_prefix=config.tickets.tag_prefix,
-        own_addresses=frozenset(own),
-        message_id_domain=sender.message_id_domain,
-        staff=frozenset(s.email.lower() for s in config.staff),
-        unknown_sender=config.tickets.unknown_sender,
-    )
+@dataclass
+class Pending:
+    item: Claimed
+    decision: Decision
+    started: float  # time.perf_counter() when its reading began
 
 
 class Pipeline:
-    def __init__(self, config: Config, db: pw.Database, renderer: Renderer):
-        self.config = config
-        self.db = db
-        self.ctx = classify_context(config)
-        self.router = Router(config)
-        self.lookup = DbLookup()
-        self.applier = Applier(config, Notifier(config, renderer))
+    def __init__(self, config: Config, stores: Stores, owner: str):
+        self.config, self.stores, self.owner = config, stores, owner
+        self.decider = Decider(config)
+        self.applier = Applier(config, Notifier(config), self.decider)
 
-    def decide(self, raw: bytes, rcpt_to: tuple[str, ...] = (), mail_from: str = "",
-               queue_hint: str | None = None, received_at=None) -> Decision:
-        """Everything up to the plan; reads the database, writes nothing."""
+    def step(self) -> tuple[int, bool]:
+        """Claim and process one batch: (mails handled, whether notices were queued)."""
+        items = spool.claim(self.stores.spool, self.owner, self.config.daemon.batch_size,
+                            self.config.daemon.claim_seconds)
+        if not items:
+            return 0, False
+        finished = self.process(items)
+        return len(items), any(f.outcome != Outcome.QUARANTINED for f in finished)
+
+    def process(self, items: list[Claimed]) -> list[Finished]:
+        finished = self._already_applied(items)
+        done = {f.id for f in finished}
+        pending, waiting = [], []
+        for item in sorted((i for i in items if i.id not in done), key=written_order):
+            started = time.perf_counter()
+            outcome = self._decide(item)
+            if isinstance(outcome, Finished):
+                finished.append(outcome)
+            elif self._waits_for_original(item, outcome):
+                waiting.append(item.id)
+            else:
+                pending.append(Pending(item, outcome, started))
+        spool.release(self.stores.spool, waiting, delay_seconds=1)
         try:
-            msg = parse_message(raw, received_at)
-        except ParseError as exc:
-            raise Unprocessable(str(exc)) from exc
-        requester = msg.from_addr or _envelope_sender(mail_from)
-        if not requester:
-            raise Unprocessable("no usable From address and no envelope sender")
-        cls = classify(msg, rcpt_to, self.ctx, self.lookup)
-        cls = gate_staff(msg, cls, self.config.security.trust_authentication_results)
-        route = None
-        if cls.kind in ("new", "spam") or cls.kind == "follow_up":
-            route = self.router.route(mail_facts(msg, rcpt_to), queue_hint)
-        ticket = self.lookup.ticket(cls.ticket_id) if cls.ticket_id else None
-        plan = make_plan(msg, cls, route, ticket, self.ctx.own_addresses, self.ctx.staff,
-                         self.policy())
-        forged = dmarc_failure(msg.authentication_results,
-                               self.config.security.trust_authentication_results, msg.from_addr)
-        if forged:
-            plan = hold(plan, forged)
-        requester = plan.requester[1] if plan.requester else requester
-        return Decision(msg, requester, cls, route, plan)
-
-    def policy(self) -> Policy:
-        t = self.config.tickets
-        return Policy(t.reopen_closed_within_days, tuple(t.trust_reply_to), utcnow(),
-                      self.ctx.own_addresses)
-
-    def process_one(self, row: Spool) -> tuple[str, int | None]:
-        """Decide and apply one spooled message, inside the caller's transaction."""
-        decision = self.decide(bytes(row.raw), tuple(row.rcpt_to or ()), row.mail_from,
-                               row.queue_hint, row.received_at)
-        ticket_id = self.applier.apply(decision.plan, decision.msg, row.id, decision.requester)
-        outcome = decision.plan.outcome
-        for note in decision.classification.notes:
-            log.info("spool #%s: %s", row.id, note)
-        spool.mark_done(row.id, outcome, ticket_id)
-        return outcome, ticket_id
-
-    def process_batch(self, limit: int, yield_now=lambda: False) -> int:
-        """Process up to `limit` new spool rows; returns how many were handled.
-
-        `yield_now()` is asked after each message: when it says yes (mail is waiting
-        for its 250), the batch commits early and the rest goes back unclaimed."""
-        ids = spool.claim_ids(self.db, limit, self.config.daemon.claim_seconds)
-        if not ids:
-            return 0
-        done = 0
-        with write_transaction(self.db):
-            rows = sorted(spool.lock_rows(self.db, ids), key=written_order)
-            for i, row in enumerate(rows):
-                self._process_guarded(row)
-                done += 1
-                if i + 1 < len(rows) and yield_now():
-                    spool.unclaim([r.id for r in rows[i + 1:]])
-                    break
-        return max(done, 1)
-
-    def _process_guarded(self, row: Spool) -> None:
-        if row.attempts > spool.MAX_ATTEMPTS:
-            self._quarantine(row, f"processing stopped the worker {row.attempts - 1} times")
-            return
-        try:
-            with self.db.atomic():
-                outcome, ticket_id = self.process_one(row)
-            log.info("spool #%s from %s: %s", row.id, row.source, outcome)
-        except Unprocessable as exc:
-            self._quarantine(row, str(exc))
+            finished += self._apply(pending)
         except pw.OperationalError:
-            raise  # the database, not the message: leave it new for the next round
+            # the ticket store is busy or gone, not the mail's fault: give the rows back
+            spool.release(self.stores.spool, [p.item.id for p in pending], delay_seconds=1)
+            spool.finish(self.stores.spool, finished)
+            raise
+        spool.finish(self.stores.spool, finished)
+        return finished
+
+    def _already_applied(self, items: list[Claimed]) -> list[Finished]:
+        """Rows whose ticket changes committed but whose spool row was not finished."""
+        ids = [i.id for i in items if i.attempts > 1]
+        if not ids:
+            return []
+        found = Applied.select().where(Applied.spool_id.in_(ids))
+        out = [Finished(a.spool_id, a.outcome, a.summary, a.ticket_id) for a in found]
+        for f in out:
+            log.info("spool #%s was applied before a restart (%s); finished now", f.id,
+                     f.outcome)
+        return out
+
+    def _decide(self, item: Claimed) -> Decision | Finished:
+        if item.attempts > spool.MAX_ATTEMPTS:
+            return self._quarantine(item, f"processing stopped the worker "
+                                          f"{item.attempts - 1} times")
+        try:
+            with cpu_budget(self.config.limits.cpu_seconds_per_mail):
+                return self.decider.decide(item.raw, item.envelope, item.received_at)
+        except Unprocessable as exc:
+            return self._quarantine(item, str(exc))
+        except OverBudget:
+            return self._quarantine(item, f"reading it took more than "
+                                          f"{self.config.limits.cpu_seconds_per_mail} s of CPU")
+        except MemoryError:
+            return self._quarantine(item, "reading it needed more memory than "
+                                          f"{self.config.limits.worker_memory_mb} MB")
+        except pw.OperationalError:
+            raise  # the database, not the mail
         except Exception:
-            self._quarantine(row, "unexpected error:\n" + traceback.format_exc())
+            return self._quarantine(item, "unexpected error:\n" + traceback.format_exc())
 
-    def _quarantine(self, row: Spool, reason: str) -> None:
-        Spool.update(state="quarantined", reason=reason[:20000], claimed_until=None).where(
-            Spool.id == row.id).execute()
-        log.warning("spool #%s quarantined: %s", row.id, reason.splitlines()[0][:300])
+    def _waits_for_original(self, item: Claimed, d: Decision) -> bool:
+        """A reply whose original is still in the spool (another worker has it) waits for
+        it, rather than becoming a ticket of its own."""
+        if d.classification.kind != "new" or not d.msg.thread_ids:
+            return False
+        if (utcnow() - item.received_at).total_seconds() > WAIT_FOR_ORIGINAL_SECONDS:
+            return False
+        return spool.waiting_for(self.stores.spool, d.msg.thread_ids, besides=item.id)
+
+    def _apply(self, pending: list[Pending]) -> list[Finished]:
+        if not pending:
+            return []
+        out = []
+        with write_transaction(self.stores.tickets):
+            for p in pending:
+                out.append(self._apply_one(p))
+        return out
+
+    def _apply_one(self, p: Pending) -> Finished:
+        try:
+            with self.stores.tickets.atomic():  # a savepoint: one bad mail spoils no other
+                result = self.applier.apply(p.decision, p.item.id)
+        except pw.OperationalError:
+            raise
+        except Exception:
+            return self._quarantine(p.item, "unexpected error:\n" + traceback.format_exc())
+        return self._dispose(p, result)
+
+    def _dispose(self, p: Pending, r: Result) -> Finished:
+        ms = (time.perf_counter() - p.started) * 1000
+        for note in p.decision.classification.notes:
+            log.info("spool #%s: %s", p.item.id, note)
+        log.info("spool #%s from %s: %s%s (%s, %.0f ms)", p.item.id, p.item.envelope.source,
+                 r.outcome, f" #{r.ticket_id}" if r.ticket_id else "", r.summary, ms)
+        return Finished(p.item.id, r.outcome, r.summary, r.ticket_id, p.decision.msg.subject)
+
+    def _quarantine(self, item: Claimed, reason: str) -> Finished:
+        log.warning("spool #%s from %s quarantined: %s", item.id, item.envelope.source,
+                    reason.splitlines()[0][:300])
+        return Finished(item.id, Outcome.QUARANTINED, reason, quarantined=True)
 
 
-def written_order(row: Spool) -> tuple:
+def written_order(item: Claimed) -> tuple:
     """A batch is processed in the order its mails were written (§29): an original
     fetched after its reply still comes first, so the reply threads to it."""
-    return (raw_date(bytes(row.raw[:65536]), row.received_at), row.id)
-
-
-def _envelope_sender(mail_from: str) -> str | None:
-    parsed = parse_address(mail_from) if mail_from else None
-    return parsed[1] if parsed else None
+    return (raw_date(item.raw[:65536], item.received_at), item.id)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from daemon.staff import plan as staff_plan
 from daemon.staff.identity import UNVERIFIED
+from daemon.states import REOPENING, Action, Kind, Status
 from daemon.worker import policy as customer_policy
 from daemon.worker.classify import Classification, TicketView
 from daemon.worker.policy import Policy
@@ -20,8 +21,6 @@ from parsers.addresses import split_plus
 from parsers.commands import CommandBlock, parse_commands
 from parsers.message import ParsedMessage
 from parsers.thanks import is_thanks_only
-
-REOPENING = ("pending", "resolved")
 
 
 @dataclass(frozen=True)
@@ -34,8 +33,8 @@ class NoticeSpec:
 
 @dataclass(frozen=True)
 class Plan:
-    action: str  # create | append | ignore | status_list
-    kind: str  # customer | staff | auto_reply | bounce | spam
+    action: Action
+    kind: Kind
     outcome: str  # one line for logs and explain
     ticket_id: int | None = None
     route: RouteDecision | None = None
@@ -45,6 +44,7 @@ class Plan:
     follows_closed: int | None = None  # a new ticket that follows up a closed one
     commands: CommandBlock | None = None  # staff mail: daemon/staff.py carries it out
     requester: tuple[str, str] | None = None  # not the From: a staff forward, a web form
+    held: bool = False  # the trusted MTA calls it forged: stored, nothing else happens
 
 
 ACK = NoticeSpec("ack", "requester", "auto-replied", rate_limited=True)
@@ -58,19 +58,20 @@ def make_plan(msg: ParsedMessage, cls: Classification, route: RouteDecision | No
               ticket: TicketView | None, own: frozenset[str], staff: frozenset[str],
               policy: Policy = NO_POLICY) -> Plan:
     if cls.kind == "own_mail":
-        return Plan("ignore", "own", "ignored: our own mail came back")
+        return Plan(Action.IGNORE, Kind.OWN, "ignored: our own mail came back")
     if cls.kind == "bounce":
         if cls.ticket_id is None:
-            return Plan("ignore", "bounce", "ignored: a bounce that names no mail of ours")
-        return Plan("append", "bounce", f"bounce attached to #{cls.ticket_id}", cls.ticket_id)
+            return Plan(Action.IGNORE, Kind.BOUNCE, "ignored: a bounce that names no mail of ours")
+        return Plan(Action.APPEND, Kind.BOUNCE, f"bounce attached to #{cls.ticket_id}",
+                    cls.ticket_id)
     cc = new_participants(msg, own, staff, ticket)
     if cls.kind == "spam":
-        return Plan("create", "spam", "stored as spam, not answered", route=route,
-                    new_status="closed", participants=())
+        return Plan(Action.CREATE, Kind.SPAM, "stored as spam, not answered", route=route,
+                    new_status=Status.CLOSED, participants=())
     if cls.kind == "follow_up" and ticket is not None:
         return _follow_up(msg, cls, ticket, cc, route, policy)
     if customer_policy.is_status_request(msg):
-        return Plan("status_list", "customer", f"status list requested by {msg.from_addr}")
+        return Plan(Action.STATUS_LIST, Kind.CUSTOMER, f"status list requested by {msg.from_addr}")
     if cls.sender_role == "staff":
         forwarded = staff_plan.forwarded_requester(msg)
         if forwarded:
@@ -83,18 +84,18 @@ def make_plan(msg: ParsedMessage, cls: Classification, route: RouteDecision | No
 
 
 def _forward(msg, route, requester) -> Plan:
-    return Plan("create", "customer", f"new ticket in {route.queue}, forwarded by "
+    return Plan(Action.CREATE, Kind.CUSTOMER, f"new ticket in {route.queue}, forwarded by "
                 f"{msg.from_addr} for {requester[1]}", route=route, notices=(ACK, STAFF_NEW),
                 requester=requester, commands=parse_commands(msg.text))
 
 
 def _new(msg, route, cc, follows_closed=None) -> Plan:
     if msg.robot.is_robot:
-        return Plan("create", "auto_reply",
+        return Plan(Action.CREATE, Kind.AUTO_REPLY,
                     f"new ticket in {route.queue}, from a robot ({msg.robot.reason}): no ack",
                     route=route, participants=cc, notices=(STAFF_NEW,),
                     follows_closed=follows_closed)
-    return Plan("create", "customer", f"new ticket in {route.queue} ({route.queue_reason})",
+    return Plan(Action.CREATE, Kind.CUSTOMER, f"new ticket in {route.queue} ({route.queue_reason})",
                 route=route, participants=cc, notices=(ACK, STAFF_NEW),
                 follows_closed=follows_closed)
 
@@ -102,29 +103,29 @@ def _new(msg, route, cc, follows_closed=None) -> Plan:
 def _follow_up(msg, cls: Classification, ticket: TicketView, cc, route, policy) -> Plan:
     where = f"#{ticket.id} by {cls.rung}"
     if msg.robot.is_robot:
-        return Plan("append", "auto_reply", f"auto-reply logged on {where}; no notice",
+        return Plan(Action.APPEND, Kind.AUTO_REPLY, f"auto-reply logged on {where}; no notice",
                     ticket.id)
     if cls.sender_role == "staff":
         block = staff_plan.staff_commands(msg)
         kind, outcome = staff_plan.staff_outcome(block, where)
-        return Plan("append", kind, outcome, ticket.id, commands=block)
+        return Plan(Action.APPEND, kind, outcome, ticket.id, commands=block)
     if cls.sender_role == UNVERIFIED:
-        return Plan("append", "customer", f"mail on {where} from an unauthenticated staff "
+        return Plan(Action.APPEND, Kind.CUSTOMER, f"mail on {where} from an unauthenticated staff "
                     "address: stored only, commands ignored", ticket.id,
                     notices=(STAFF_FOLLOWUP,))
     if ticket.status in ("resolved", "closed") and is_thanks_only(msg.visible_text):
-        return Plan("append", "customer", f"thanks on {ticket.status} {where}: stored, "
+        return Plan(Action.APPEND, Kind.CUSTOMER, f"thanks on {ticket.status} {where}: stored, "
                     "not reopened", ticket.id, participants=cc)
     reopen = ticket.status in REOPENING or (ticket.status == "closed"
                                             and policy.reopens_closed(ticket))
     if ticket.status == "closed" and not reopen:
         return _new(msg, route, cc, follows_closed=ticket.id)
-    new_status = "open" if reopen else None
+    new_status = Status.OPEN if reopen else None
     what = f"follow-up on {where}" + (f", reopened from {ticket.status}" if new_status else "")
     # Answering "waiting for you" needs no notice; a resolved or closed ticket that opens
     # again tells the customer it is being looked at.
     notices = (STAFF_FOLLOWUP,) + ((REOPENED,) if reopen and ticket.status != "pending" else ())
-    return Plan("append", "customer", what, ticket.id, new_status=new_status,
+    return Plan(Action.APPEND, Kind.CUSTOMER, what, ticket.id, new_status=new_status,
                 participants=cc, notices=notices)
 
 
@@ -144,10 +145,10 @@ def new_participants(msg: ParsedMessage, own: frozenset[str], staff: frozenset[s
 def hold(plan: Plan, reason: str) -> Plan:
     """Mail the trusted MTA calls forged (user-pain §16b): stored where staff can see it,
     tagged "held", but nothing is sent, reopened or answered on its strength."""
-    if plan.action not in ("create", "append", "status_list") or plan.kind in ("spam", "bounce"):
+    if plan.action == Action.IGNORE or plan.kind in (Kind.SPAM, Kind.BOUNCE):
         return plan
-    action = "ignore" if plan.action == "status_list" else plan.action
+    action = Action.IGNORE if plan.action == Action.STATUS_LIST else plan.action
     route = plan.route and dataclasses.replace(plan.route, tags=plan.route.tags + ("held",))
+    outcome = f"{plan.outcome}; held ({reason}): nothing sent"
     return dataclasses.replace(plan, action=action, notices=(), new_status=None, route=route,
-                               commands=None, outcome=f"{plan.outcome}; held ({reason}): "
-                                                      "nothing sent")
+                               commands=None, held=True, outcome=outcome)

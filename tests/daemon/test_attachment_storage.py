@@ -11,7 +11,7 @@ from email.message import EmailMessage
 import pytest
 
 from daemon.config import LimitsConfig
-from daemon.store.db import open_database, write_transaction
+from daemon.store.db import open_tickets, write_transaction
 from daemon.store.models import Attachment, Blob, Message, Ticket
 from daemon.worker.attachments import store_attachments
 from parsers.message import parse_message
@@ -19,7 +19,7 @@ from parsers.message import parse_message
 
 @pytest.fixture
 def db(tmp_path):
-    database = open_database(f"sqlite:///{tmp_path / 't.db'}")
+    database = open_tickets(f"sqlite:///{tmp_path / 't.db'}", create=True)
     yield database
     database.close()
 

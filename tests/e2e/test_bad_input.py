@@ -59,7 +59,7 @@ def test_every_malformed_mail_in_one_burst_is_kept(daemon):
     wait_for(lambda: len(daemon.tickets()) == 4, what="four tickets")
     quarantined = wait_for(lambda: daemon.json("quarantine", "list"), what="the fifth kept")
     assert len(quarantined) == 1
-    assert daemon.sql("SELECT state, count(*) FROM spool GROUP BY state ORDER BY state") == [
+    assert daemon.spool_sql("SELECT state, count(*) FROM spool GROUP BY state ORDER BY state") == [
         ("done", 4), ("quarantined", 1)]
 
 

@@ -147,9 +147,9 @@ def test_user_pain_29_reply_fetched_before_its_original_still_threads(daemon, tm
 def test_user_pain_07_message_that_kept_killing_the_worker_is_quarantined_then_retried(
         daemon_factory, sink):
     daemon = daemon_factory(config_text(sink.port), start=False)
-    daemon.cli("quarantine", "list")  # creates the database
+    daemon.start().stop()  # creates the stores
     raw = make_mail(subject="Poison?").as_bytes()
-    db = sqlite3.connect(daemon.folder / "ticketd.db")
+    db = sqlite3.connect(daemon.folder / "ticketd-spool.db")
     with db:  # as if the worker had died on this message three times already
         db.execute("insert into spool (received_at, source, mailbox, dedupe_key, mail_from, "
                    "rcpt_to, raw, size, state, attempts) values (datetime('now'), 'smtp', "

@@ -133,8 +133,7 @@ def test_user_pain_23_20_mb_attachment_stored_and_60_mb_mail_refused_with_552(da
     assert refused.value.smtp_code == 552
     assert len(daemon.tickets()) == 1
     assert daemon.json("quarantine", "list") == []
-    db = sqlite3.connect(daemon.folder / "ticketd.db")
-    assert db.execute("select count(*) from spool").fetchone()[0] == 1
+    assert daemon.spool_sql("select count(*) from spool") == [(1,)]
 
 
 def test_user_pain_23_attachment_over_the_limit_is_left_out_noted_and_sender_told(

@@ -6,7 +6,7 @@ import smtplib
 import sqlite3
 
 import pytest
-from conftest import config_text, make_mail, send, wait_for
+from conftest import SPOOL_FILE, config_text, make_mail, send, wait_for
 
 
 def tickets_n(daemon, n):
@@ -192,11 +192,11 @@ def test_user_pain_28_admin_override_is_used_when_valid(daemon_factory, tmp_path
 
 # --- §32 SMTP or pipe ingestion bounces mail permanently ------------------------------
 
-def test_user_pain_32_database_locked_answers_451_so_the_sender_retries(daemon_factory, sink):
+def test_user_pain_32_spool_locked_answers_451_so_the_sender_retries(daemon_factory, sink):
     text = config_text(sink.port).replace('log_level = "INFO"',
                                           'log_level = "INFO"\nlock_timeout_seconds = 1')
     d = daemon_factory(text)
-    con = sqlite3.connect(d.folder / "ticketd.db", timeout=5, isolation_level=None)
+    con = sqlite3.connect(d.folder / SPOOL_FILE, timeout=5, isolation_level=None)
     con.execute("BEGIN EXCLUSIVE")
     try:
         with pytest.raises(smtplib.SMTPDataError) as err:
@@ -231,7 +231,7 @@ def test_user_pain_32_over_the_size_limit_is_552_at_data(daemon_factory, sink):
     assert err.value.smtp_code == 552
     d.send(make_mail(subject="small"))
     assert [t["subject"] for t in tickets_n(d, 1)] == ["small"]
-    assert d.sql("SELECT count(*) FROM spool") == [(1,)]
+    assert d.spool_sql("SELECT count(*) FROM spool") == [(1,)]
 
 
 def test_user_pain_32_pipe_exit_codes(daemon):

@@ -69,7 +69,7 @@ def mails(n: int, tag: str = "m", start: int = 0, to: str = "help@provider.examp
 
 def spool_rows(folder: Path) -> list[tuple]:
     """(mailbox, dedupe_key, state) of every spool row, read straight from the database."""
-    db = folder / "ticketd.db"
+    db = folder / "ticketd-spool.db"
     if not db.exists():
         return []
     con = sqlite3.connect(db, timeout=30)

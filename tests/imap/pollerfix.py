@@ -16,7 +16,7 @@ from imapfix import config_text, imap_section
 
 from daemon.config import load_config
 from daemon.intake.imap.poller import Poller
-from daemon.store.db import open_database
+from daemon.store.db import open_spool
 
 
 class RecordingClient(IMAPClient):
@@ -57,7 +57,7 @@ class PollerRig:
             directory="outbox", extra=imap_section(dovecot, folder, **options)))
         self.config = load_config(self.config_path)
         # models bind to one database object per process: a second rig shares the first's
-        self.db = db or open_database(self.config.database_url)
+        self.db = db or open_spool(self.config.spool_url, create=True)
         self.calls: list = []
         self.faults: dict = {}
         self.stopping = threading.Event()
@@ -80,7 +80,7 @@ class PollerRig:
         assert not self.poller.thread.is_alive()
 
     def spool_keys(self) -> list[str]:
-        con = sqlite3.connect(self.folder / "ticketd.db", timeout=30)
+        con = sqlite3.connect(self.folder / "ticketd-spool.db", timeout=30)
         try:
             return [k for (k,) in con.execute("SELECT dedupe_key FROM spool ORDER BY id")]
         finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from daemon.intake.imap.outage import Backoff, OutageLog
+from daemon.service.outage import Backoff, OutageLog
 
 
 class Clock:
@@ -17,7 +17,7 @@ class Clock:
 
 def test_an_hour_of_failures_every_few_seconds_logs_seven_lines_not_a_thousand(caplog):
     clock = Clock()
-    outage = OutageLog(logging.getLogger("t"), "support", clock=clock, still_every=600)
+    outage = OutageLog(logging.getLogger("t"), "imap support", clock=clock, still_every=600)
     caplog.set_level(logging.INFO, logger="t")
     for _ in range(1200):  # one failure every 3 s for an hour
         outage.failed("cannot reach imap.example.com:993: Connection refused", 3)

@@ -49,8 +49,8 @@ def test_user_pain_04_marked_read_but_no_ticket_no_flag_while_the_commit_waits(
         dovecot, rig, tmp_path):
     r = rig(after="seen", idle=True).start()
     wait_for(lambda: r.count("idle") >= 1, what="the poller idling")
-    blocker = sqlite3.connect(tmp_path / "ticketd.db", timeout=30)
-    blocker.execute("BEGIN EXCLUSIVE")  # the database cannot commit for now
+    blocker = sqlite3.connect(tmp_path / "ticketd-spool.db", timeout=30)
+    blocker.execute("BEGIN EXCLUSIVE")  # the spool cannot commit for now
     dovecot.append("support", mails(3, "b"))
     wait_for(lambda: r.count("fetch") >= 1, what="the FETCH")
     assert not any(SEEN in f for f in dovecot.flags("support").values())

@@ -23,7 +23,6 @@ from daemon.config import Config, ImapConfig
 from daemon.intake.imap.auth import SecretError, connect, login
 from daemon.intake.imap.health import HealthRecord
 from daemon.intake.imap.lock import try_lock, unlock
-from daemon.intake.imap.outage import Backoff, OutageLog
 from daemon.intake.imap.session import (
     ConnectionLost,
     FetchFailed,
@@ -32,6 +31,7 @@ from daemon.intake.imap.session import (
     refused_fetch,
 )
 from daemon.intake.imap.state import Cursor, StateMoved, mark_handled, open_cursor, store_batch
+from daemon.service.outage import Backoff, OutageLog
 from daemon.store.spool import Envelope
 
 log = logging.getLogger("ticketd.imap")
@@ -52,7 +52,7 @@ class Poller:
         self.health = HealthRecord(db, self.key)
         self.envelope = Envelope(source=self.key, mailbox=self.key, queue_hint=cfg.queue or None)
         self.backoff = Backoff()
-        self.outage = OutageLog(log, cfg.name)
+        self.outage = OutageLog(log, f"imap {cfg.name}")
         self.fetch_failures: dict[tuple[int, int], int] = {}
         self.skipped: set[tuple[int, int]] = set()
         self.careful = False  # fetch one UID at a time until a drain succeeds

@@ -1,7 +1,8 @@
 """Capped exponential backoff and outage logging: one line down, rare reminders, one up.
 
-A mail server that is down for an hour must not fill the log with thousands
-of tracebacks (nobody reads them), nor stay silent (user-pain §15).
+A mail server or database that is down for an hour must not fill the log with
+thousands of tracebacks (nobody reads them), nor stay silent (user-pain §15).
+Used by every loop: IMAP pollers, workers, the outbox sender, the housekeeper.
 """
 
 from __future__ import annotations
@@ -48,17 +49,17 @@ class OutageLog:
         self.attempts += 1
         if self.since is None:
             self.since = self.last_said = now
-            self.log.error("imap %s: %s; retrying in %.0f s with backoff (reminders every "
+            self.log.error("%s: %s; retrying in %.0f s with backoff (reminders every "
                            "%.0f min until it works again)", self.name, what, retry_in,
                            self.still_every / 60)
         elif now - self.last_said >= self.still_every:
             self.last_said = now
-            self.log.error("imap %s: still failing after %.0f s and %d attempts: %s",
+            self.log.error("%s: still failing after %.0f s and %d attempts: %s",
                            self.name, now - self.since, self.attempts, what)
 
     def recovered(self) -> None:
         if self.since is None:
             return
-        self.log.warning("imap %s: recovered after %.0f s and %d failed attempts",
+        self.log.warning("%s: recovered after %.0f s and %d failed attempts",
                          self.name, self.clock() - self.since, self.attempts)
         self.since, self.attempts = None, 0

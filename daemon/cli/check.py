@@ -1,0 +1,21 @@
+"""`ticketd check-config`: the config (already loaded and checked) and every template."""
+
+from __future__ import annotations
+
+import sys
+
+from daemon.cli.main import EXIT_CONFIG
+from daemon.config import Config
+from daemon.notices.render import TemplateError
+from daemon.service.app import make_renderer
+
+
+def run(args, path: str, config: Config) -> int:
+    try:
+        make_renderer(config)
+    except TemplateError as exc:
+        print(f"ticketd: {path}: templates have errors:\n{exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    print(f"{path}: OK ({len(config.queues)} queues, {len(config.staff)} staff, "
+          f"{len(config.rules)} rules, {len(config.imap)} IMAP mailboxes)")
+    return 0

@@ -1,0 +1,30 @@
+"""`ticketd outbox list | retry [ID]`: the notices queued, sent and failed."""
+
+from __future__ import annotations
+
+from daemon.cli import views
+from daemon.cli.main import EXIT_NOT_FOUND, print_json
+from daemon.config import Config
+from daemon.notices.outbox import retry_now
+from daemon.service.app import stores_of
+from daemon.store.models import Outbox
+
+
+def run(args, path: str, config: Config) -> int:
+    db = stores_of(config).tickets
+    if args.action == "retry":
+        n = retry_now(db, args.id)
+        print(f"{n} mail(s) due now")
+        return 0 if n or args.id is None else EXIT_NOT_FOUND
+    q = Outbox.select().order_by(Outbox.id)
+    if args.status:
+        q = q.where(Outbox.status == args.status)
+    rows = list(q)
+    if args.json:
+        print_json([views.outbox_json(o) for o in rows])
+    else:
+        print(views.table([[o.id, o.ticket_id, o.status, o.attempts, ", ".join(o.to_addrs),
+                            views.short(o.subject, 40), views.short(o.last_error, 30)]
+                           for o in rows],
+                          ["ID", "TICKET", "STATUS", "TRIES", "TO", "SUBJECT", "LAST ERROR"]))
+    return 0

@@ -1,0 +1,23 @@
+"""`ticketd run` (the supervisor) and `ticketd child ROLE` (the processes it starts)."""
+
+from __future__ import annotations
+
+import sys
+
+from daemon.cli.main import EXIT_CONFIG
+from daemon.config import Config
+from daemon.notices.render import TemplateError
+
+
+def run(args, path: str, config: Config) -> int:
+    if args.command == "child":
+        from daemon.service.child import child_main
+
+        return child_main(path, config, args.role, args.index)
+    from daemon.service.supervisor import run_daemon
+
+    try:
+        return run_daemon(path, config)
+    except TemplateError as exc:
+        print(f"ticketd: {exc}", file=sys.stderr)
+        return EXIT_CONFIG

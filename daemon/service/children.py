@@ -1,0 +1,160 @@
+"""The supervisor's children: start them, wake them, watch them, restart the ones that die.
+
+A child that exits, or says nothing for `[daemon] hang_seconds` (it sends a
+byte every round), is restarted after a short pause, and the leases it held
+are freed at once so its mail is not stuck until they run out. Past
+`restart_limit` restarts in ten minutes something is wrong beyond one mail:
+the supervisor gives up, exiting non-zero so systemd starts ticketd afresh.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable
+
+log = logging.getLogger("ticketd.supervisor")
+
+RESTART_WINDOW = 600.0
+FIRST_PAUSE, MAX_PAUSE = 0.5, 30.0
+
+
+class Child:
+    def __init__(self, role: str, index: str = ""):
+        self.role, self.index = role, index
+        self.name = f"{role}-{index}" if index else role
+        self.proc: asyncio.subprocess.Process | None = None
+        self.last_heard = 0.0
+        self.pause = 0.0
+        self.started = 0.0
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc else None
+
+    def wake(self) -> None:
+        if self.proc and self.proc.stdin and not self.proc.stdin.is_closing():
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                self.proc.stdin.write(b"w")
+
+
+class Children:
+    def __init__(self, config_path: str, workers: int, hang_seconds: int, restart_limit: int,
+                 on_exit: Callable[[Child, int], None]):
+        self.config_path = config_path
+        self.hang_seconds, self.restart_limit = hang_seconds, restart_limit
+        self.on_exit = on_exit  # (child, pid): free what the dead process held
+        self.all = [Child("worker", str(i + 1)) for i in range(workers)]
+        self.all += [Child("sender"), Child("housekeeper")]
+        self.restarts: deque[float] = deque()
+        self.stopping = False
+        self.gave_up = asyncio.Event()  # too many restarts: ticketd should exit as a whole
+        self.tasks: list[asyncio.Task] = []
+
+    @property
+    def workers(self) -> list[Child]:
+        return [c for c in self.all if c.role == "worker"]
+
+    def wake_workers(self) -> None:
+        for c in self.workers:
+            c.wake()
+
+    def wake_sender(self) -> None:
+        for c in self.all:
+            if c.role == "sender":
+                c.wake()
+
+    async def start_all(self) -> None:
+        for child in self.all:
+            await self._spawn(child)
+
+    async def _spawn(self, child: Child) -> None:
+        cmd = [sys.executable, "-m", "daemon", "-c", self.config_path, "child", child.role]
+        if child.index:
+            cmd.append(child.index)
+        child.proc = await asyncio.create_subprocess_exec(
+            *cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+        child.started = child.last_heard = time.monotonic()
+        self.tasks.append(asyncio.create_task(self._listen(child, child.proc)))
+
+    async def _listen(self, child: Child, proc) -> None:
+        """Read the child's bytes until it exits; then restart it unless we are stopping."""
+        while True:
+            data = await proc.stdout.read(4096)
+            if not data:
+                break
+            child.last_heard = time.monotonic()
+            if b"o" in data:
+                self.wake_sender()
+        code = await proc.wait()
+        if self.stopping:
+            return
+        how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
+        await asyncio.get_running_loop().run_in_executor(None, self.on_exit, child, proc.pid)
+        await self._restart(child, how)
+
+    async def _restart(self, child: Child, how: str) -> None:
+        now = time.monotonic()
+        self.restarts.append(now)
+        while self.restarts and now - self.restarts[0] > RESTART_WINDOW:
+            self.restarts.popleft()
+        if len(self.restarts) > self.restart_limit:
+            log.error("%s %s; %d restarts in %d min is too many: stopping ticketd",
+                      child.name, how, len(self.restarts), RESTART_WINDOW // 60)
+            self.gave_up.set()
+            return
+        ran = now - child.started
+        child.pause = FIRST_PAUSE if ran > 60 or not child.pause else min(MAX_PAUSE,
+                                                                          child.pause * 2)
+        log.error("%s (pid %s) %s; restarting it in %.1f s", child.name, child.pid, how,
+                  child.pause)
+        await asyncio.sleep(child.pause)
+        if not self.stopping:
+            await self._spawn(child)
+
+    async def watch(self) -> None:
+        """Kill a child that has said nothing for hang_seconds: it is stuck, not busy."""
+        while not self.stopping:
+            await asyncio.sleep(1.0)
+            now = time.monotonic()
+            for child in self.all:
+                proc = child.proc
+                if proc and proc.returncode is None and \
+                        now - child.last_heard > self.hang_seconds:
+                    log.error("%s (pid %s) has said nothing for %d s: killing it", child.name,
+                              proc.pid, now - child.last_heard)
+                    child.last_heard = now
+                    with contextlib.suppress(ProcessLookupError):
+                        proc.kill()
+
+    async def stop_all(self, timeout: float = 30.0) -> None:
+        """SIGTERM to every child (each finishes its batch), SIGKILL after `timeout`."""
+        self.stopping = True
+        procs = [c.proc for c in self.all if c.proc and c.proc.returncode is None]
+        for proc in procs:
+            with contextlib.suppress(ProcessLookupError):
+                proc.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(asyncio.gather(*(p.wait() for p in procs)), timeout)
+        except TimeoutError:
+            for proc in procs:
+                if proc.returncode is None:
+                    log.error("child pid %s did not stop within %.0f s: killing it", proc.pid,
+                              timeout)
+                    with contextlib.suppress(ProcessLookupError):
+                        proc.kill()
+            await asyncio.gather(*(p.wait() for p in procs))
+        for task in self.tasks:
+            task.cancel()
+
+    def signal_all(self, sig: int) -> None:
+        for c in self.all:
+            if c.proc and c.proc.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(c.proc.pid, sig)
