@@ -226,7 +226,7 @@ class DaemonProc:
         while time.monotonic() < deadline:
             text = self.log.read_bytes()[start:].decode("utf-8", "replace")
             m = re.search(r"listening for \w+ on [\d.]+:(\d+)", text)
-            if m:
+            if m and "ticketd running" in text:  # the listener bound, the processes up
                 self.port = int(m.group(1))
                 return self
             if self.proc.poll() is not None:
@@ -247,6 +247,30 @@ class DaemonProc:
     def kill9(self):
         self.proc.kill()
         self.proc.wait()
+
+    def children(self) -> dict[str, int]:
+        """The running child processes of `ticketd run`, by role: {"worker-1": pid, ...}."""
+        out = {}
+        pids = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        for pid in pids:
+            try:
+                argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            except FileNotFoundError:
+                continue
+            if b"child" in argv:
+                role = argv[argv.index(b"child") + 1:]
+                out["-".join(a.decode() for a in role if a)] = int(pid)
+        return out
+
+    def kill9_all(self):
+        """A crash of the whole service (power loss, OOM killer, systemd's SIGKILL)."""
+        pids = list(self.children().values())
+        self.kill9()
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
     def log_text(self) -> str:
         return self.log.read_text("utf-8", "replace") if self.log.exists() else ""

@@ -46,6 +46,7 @@ class DaemonConfig:
     lock_timeout_seconds: int = opt(30, "SQLite: wait this long for a lock, then answer 451")
     claim_seconds: int = opt(60, "a worker's lease on spooled mail it is processing")
     hang_seconds: int = opt(60, "a process silent this long while busy is killed and restarted")
+    failing_seconds: int = opt(60, "`ticketd status` names a loop failing, or not seen, this long")
     restart_limit: int = opt(20, "process restarts within 10 minutes before ticketd itself "
                                  "exits (non-zero, for systemd to restart it)")
 

@@ -23,13 +23,17 @@ from daemon.notices.notify import sender_from_config
 from daemon.notices.render import Renderer, TemplateError
 from daemon.notices.senders import DirectorySender, PermanentFailure, RelaySender
 from daemon.states import OutboxStatus
-from daemon.store import repository
+from daemon.store import repository, rows
 from daemon.store.db import is_postgres, write_transaction
 from daemon.store.models import Blob, Message, Outbox, Ticket, utcnow
 
 log = logging.getLogger("ticketd.outbox")
 
 BATCH = 50
+SENT_SQL = ("UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, "
+            "claimed_until = NULL, claimed_by = NULL, last_error = NULL, "
+            "subject = COALESCE(?, subject) WHERE id = ?")
+RENDERED_SQL = "UPDATE message SET subject = ?, text = ?, visible_text = ? WHERE message_id = ?"
 
 
 def backoff_seconds(attempts: int, initial: int, maximum: int) -> int:
@@ -51,7 +55,7 @@ class OutboxSender:
         self.o = config.outbound
         self.from_addr = sender_from_config(config).address
         self.transport = self._transport()
-        self.failures_in_a_row = 0
+        self.failing: str | None = None  # the last error while nothing gets through
 
     def _transport(self):
         if self.o.directory:
@@ -101,7 +105,8 @@ class OutboxSender:
         except TemplateError as exc:
             return Tried(row, OutboxStatus.FAILED, f"cannot render: {exc}", rendered)
         except Exception as exc:  # network, relay 4xx, disk: all worth a retry
-            return Tried(row, "retry", f"{type(exc).__name__}: {exc}", rendered)
+            return Tried(row, "retry", f"{self.transport.where}: {type(exc).__name__}: {exc}",
+                         rendered)
         return Tried(row, OutboxStatus.SENT, None, rendered)
 
     def render(self, row: Outbox) -> tuple[str, str]:
@@ -120,42 +125,47 @@ class OutboxSender:
 
     def record(self, tried: list[Tried]) -> None:
         now = utcnow()
+        sent = [t for t in tried if t.status == OutboxStatus.SENT]
         with write_transaction(self.db):
+            rows.execute_many(self.db, SENT_SQL, [
+                (Outbox.sent_at.db_value(now), t.rendered[0] if t.rendered else None, t.row.id)
+                for t in sent])
+            rows.execute_many(self.db, RENDERED_SQL, [
+                (t.rendered[0], t.rendered[1], t.rendered[1], t.row.message_id)
+                for t in tried if t.rendered])
             for t in tried:
-                self._record_one(t, now)
+                if t.status != OutboxStatus.SENT:
+                    self._record_failure(t, now)
         for t in tried:
             self._log(t)
-        self.failures_in_a_row = 0 if any(t.status == OutboxStatus.SENT for t in tried) else (
-            self.failures_in_a_row + sum(t.status == "retry" for t in tried))
+        retries = [t for t in tried if t.status == "retry"]
+        if sent or not tried:
+            self.failing = None
+        elif retries:
+            self.failing = retries[-1].error
 
-    def _record_one(self, t: Tried, now: datetime) -> None:
+    def _record_failure(self, t: Tried, now: datetime) -> None:
         row, values = t.row, {"attempts": t.row.attempts + 1, "claimed_until": None,
                               "claimed_by": None, "last_error": t.error}
         if t.rendered:
             values["subject"] = t.rendered[0]
-            Message.update(subject=t.rendered[0], text=t.rendered[1],
-                           visible_text=t.rendered[1]).where(
-                Message.message_id == row.message_id).execute()
-        status = t.status
-        if status == "retry" and now - row.created_at > timedelta(
+        if t.status == "retry" and now - row.created_at > timedelta(
                 hours=self.o.give_up_after_hours):
-            status, t.error = OutboxStatus.FAILED, f"gave up after {row.attempts + 1} " \
-                                                   f"attempts: {t.error}"
-            values["last_error"] = t.error
-        if status == "retry":
+            t.status = OutboxStatus.FAILED
+            t.error = values["last_error"] = f"gave up after {row.attempts + 1} attempts: " \
+                                             f"{t.error}"
+        if t.status == "retry":
             delay = backoff_seconds(row.attempts + 1, self.o.retry_initial_seconds,
                                     self.o.retry_max_seconds)
             values["next_attempt_at"] = now + timedelta(seconds=delay)
             t.error = f"{t.error}; retry in {delay}s"
         else:
-            values["status"] = status
-            values["sent_at"] = now if status == OutboxStatus.SENT else None
+            values["status"] = t.status
         Outbox.update(**values).where(Outbox.id == row.id).execute()
-        if status == OutboxStatus.FAILED and row.ticket_id and Ticket.get_or_none(
+        if t.status == OutboxStatus.FAILED and row.ticket_id and Ticket.get_or_none(
                 Ticket.id == row.ticket_id):
             repository.record(row.ticket_id, "ticketd", "delivery failed",
                               ", ".join(row.to_addrs), t.error)
-        t.status = status
 
     def _log(self, t: Tried) -> None:
         to = ", ".join(t.row.to_addrs)

@@ -26,13 +26,24 @@ class DirectorySender:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        self.made = False
+
+    @property
+    def where(self) -> str:
+        return str(self.folder)
 
     def send(self, message_id: str, to: list[str], raw: bytes) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        if not self.made:  # once, and again if someone removes the folder
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.made = True
         name = message_id.replace("/", "_").replace("@", "_at_") + ".eml"
         tmp = self.folder / (name + ".tmp")
-        with open(tmp, "wb") as f:
-            f.write(raw)
+        try:
+            with open(tmp, "wb") as f:
+                f.write(raw)
+        except FileNotFoundError:
+            self.made = False
+            raise
         os.replace(tmp, self.folder / name)
 
     def idle(self) -> None:

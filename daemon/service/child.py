@@ -83,6 +83,9 @@ class SenderRole:
     def step(self) -> bool:
         return bool(self.sender.step())
 
+    def trouble(self) -> str | None:
+        return self.sender.failing
+
     def close(self) -> None:
         self.sender.close()
 
@@ -134,7 +137,8 @@ def child_main(config_path: str, config: Config, role: str, index: str = "") -> 
 
     log.info("%s started (pid %s)", name, os.getpid())
     run_loop(name, step, stopping=stopping, wait=channel.wait, beat=beat,
-             idle_seconds=1.0, after_step=lambda: channel.tell(b"."))
+             idle_seconds=1.0, after_step=lambda: channel.tell(b"."),
+             trouble=lambda: getattr(current["role"], "trouble", lambda: None)())
     current["role"].close()
     beat.stopped()
     stores.close()

@@ -33,6 +33,7 @@ class Child:
         self.last_heard = 0.0
         self.pause = 0.0
         self.started = 0.0
+        self.ready = asyncio.Event()  # it has gone round its loop once
 
     @property
     def pid(self) -> int | None:
@@ -70,9 +71,15 @@ class Children:
             if c.role == "sender":
                 c.wake()
 
-    async def start_all(self) -> None:
+    async def start_all(self, timeout: float = 60.0) -> None:
+        """Start every child and wait until each has gone round its loop once."""
         for child in self.all:
             await self._spawn(child)
+        try:
+            await asyncio.wait_for(asyncio.gather(*(c.ready.wait() for c in self.all)), timeout)
+        except TimeoutError:
+            slow = ", ".join(c.name for c in self.all if not c.ready.is_set())
+            log.warning("%s not up after %.0f s; carrying on", slow, timeout)
 
     async def _spawn(self, child: Child) -> None:
         cmd = [sys.executable, "-m", "daemon", "-c", self.config_path, "child", child.role]
@@ -90,6 +97,7 @@ class Children:
             if not data:
                 break
             child.last_heard = time.monotonic()
+            child.ready.set()
             if b"o" in data:
                 self.wake_sender()
         code = await proc.wait()

@@ -25,10 +25,7 @@ def stale_after(cfg: ImapConfig) -> timedelta:
     return timedelta(seconds=3 * wait + cfg.timeout_seconds)
 
 
-SILENT_AFTER = timedelta(seconds=60)  # a loop not seen this long is stuck or gone
-
-
-def loops(now, problems: list[str]) -> list[dict]:
+def loops(now, problems: list[str], after: timedelta) -> list[dict]:
     """Each process's heartbeat; problems for the silent, the failing and a stopped daemon."""
     out = []
     for hb in Heartbeat.select().order_by(Heartbeat.name):
@@ -38,9 +35,9 @@ def loops(now, problems: list[str]) -> list[dict]:
                     "stopped": hb.stopped})
         if hb.stopped:
             continue
-        if now - hb.beat_at > SILENT_AFTER:
+        if now - hb.beat_at > max(after, timedelta(seconds=15)):  # beats come every 5 s
             problems.append(f"{hb.name}: not seen for {age} s (pid {hb.pid})")
-        elif hb.failing_since and now - hb.failing_since > SILENT_AFTER:
+        elif hb.failing_since and now - hb.failing_since >= after:
             problems.append(f"{hb.name}: failing since {iso(hb.failing_since)}: "
                             f"{hb.last_error}")
     supervisors = [h for h in out if h["name"].endswith(":supervisor")]
@@ -54,7 +51,7 @@ def loops(now, problems: list[str]) -> list[dict]:
 def status(config: Config) -> dict:
     now = utcnow()
     problems: list[str] = []
-    processes = loops(now, problems)
+    processes = loops(now, problems, timedelta(seconds=config.daemon.failing_seconds))
     mailboxes = []
     for cfg in config.imap:
         row = MailboxHealth.get_or_none(MailboxHealth.mailbox == f"imap:{cfg.name}")

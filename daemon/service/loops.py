@@ -83,9 +83,11 @@ def describe(exc: BaseException) -> str:
 
 def run_loop(name: str, step: Callable[[], bool], *, stopping: threading.Event,
              wait: Callable[[float], None], beat: Beat | None = None,
-             idle_seconds: float = 1.0, after_step: Callable[[], None] = lambda: None) -> None:
+             idle_seconds: float = 1.0, after_step: Callable[[], None] = lambda: None,
+             trouble: Callable[[], str | None] = lambda: None) -> None:
     """Run `step` until `stopping`: again at once when it did work, after `wait(idle)`
-    when it did not, after a growing pause when it raised. Never lets an exception out."""
+    when it did not, after a growing pause when it raised. Never lets an exception out.
+    `trouble()` names a failure the step survived (a relay refusing): the heartbeat shows it."""
     backoff, outage = Backoff(), OutageLog(log, name)
     while not stopping.is_set():
         try:
@@ -102,8 +104,9 @@ def run_loop(name: str, step: Callable[[], bool], *, stopping: threading.Event,
             continue
         outage.recovered()
         backoff.reset()
+        problem = trouble()
         if beat:
-            beat.ok()
+            beat.failed(problem) if problem else beat.ok()
         after_step()
         if not busy:
             wait(idle_seconds)

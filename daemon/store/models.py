@@ -219,10 +219,11 @@ class Applied(TicketModel):
 
 
 class AssignCursor(TicketModel):
-    """Round-robin position per queue."""
+    """Round-robin position per queue, moved on in one statement per pick."""
 
     queue = pw.CharField(primary_key=True)
-    last_assignee = pw.CharField()
+    last_assignee = pw.CharField(default="")  # the first release's cursor; unused since
+    position = pw.IntegerField(default=0)
 
 
 class ImapState(SpoolModel):

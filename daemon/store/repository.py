@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 
 import peewee as pw
 
+from daemon.states import OPEN_STATUSES as OPEN
 from daemon.store import rows
 from daemon.store.models import (
-    AssignCursor,
     Attachment,
     Blob,
     Event,
@@ -25,40 +25,46 @@ from daemon.store.models import (
 )
 from daemon.worker.classify import TicketView
 
-OPEN_STATUSES = ("new", "open", "pending")
+OPEN_STATUSES = tuple(str(s) for s in OPEN)
 
 
 class DbLookup:
     """The classifier's view of the database."""
 
     def ticket(self, ticket_id: int) -> TicketView | None:
-        t = Ticket.get_or_none(Ticket.id == ticket_id)
-        return ticket_view(t) if t else None
+        row = rows.fetch_one(_db(), "SELECT id, status, requester, queue, assignee, closed_at, "
+                                    "version FROM ticket WHERE id = ?", ticket_id)
+        if row is None:
+            return None
+        closed = Ticket.closed_at.python_value(row[5])
+        return TicketView(id=row[0], status=row[1], requester=row[2],
+                          participants=frozenset(participants_of(row[0])), queue=row[3],
+                          assignee=row[4], closed_at=closed, version=row[6])
 
     def ticket_by_message_ids(self, ids: tuple[str, ...]) -> tuple[int, str] | None:
         """The ticket of the first id we stored: In-Reply-To before References."""
+        ids = ids[:MAX_THREAD_IDS]
         if not ids:
             return None
-        rows = {m.message_id: m.ticket_id for m in
-                Message.select(Message.message_id, Message.ticket).where(
-                    Message.message_id.in_(list(ids)))}
+        marks = ", ".join("?" * len(ids))
+        found = dict(rows.fetch_all(_db(), "SELECT message_id, ticket_id FROM message "
+                                           f"WHERE message_id IN ({marks})", *ids))
         for position, mid in enumerate(ids):
-            if mid in rows:
-                return rows[mid], ("In-Reply-To" if position == 0 else "References")
+            if mid in found:
+                return found[mid], ("In-Reply-To" if position == 0 else "References")
         return None
 
 
-def ticket_view(t: Ticket) -> TicketView:
-    return TicketView(
-        id=t.id, status=t.status, requester=t.requester,
-        participants=frozenset(participants_of(t.id)), queue=t.queue, assignee=t.assignee,
-        closed_at=t.closed_at, version=t.version,
-    )
+MAX_THREAD_IDS = 100  # a mail naming more Message-IDs is looked up by its first hundred
+
+
+def _db() -> pw.Database:
+    return Ticket._meta.database
 
 
 def participants_of(ticket_id: int) -> list[str]:
-    return [p.email for p in Participant.select(Participant.email)
-            .where(Participant.ticket == ticket_id).order_by(Participant.id)]
+    return [r[0] for r in rows.fetch_all(
+        _db(), "SELECT email FROM participant WHERE ticket_id = ? ORDER BY id", ticket_id)]
 
 
 def add_participant(ticket_id: int, email: str, name: str = "") -> bool:
@@ -77,43 +83,40 @@ def drop_participant(ticket_id: int, email: str) -> bool:
 
 def thread_message_ids(ticket_id: int) -> list[str]:
     """Message-IDs of the ticket, oldest first: the References of our next mail."""
-    q = (Message.select(Message.message_id).where(
-        (Message.ticket == ticket_id) & Message.message_id.is_null(False))
-        .order_by(Message.id))
-    return [m.message_id for m in q]
+    return [r[0] for r in rows.fetch_all(
+        _db(), "SELECT message_id FROM message WHERE ticket_id = ? AND message_id IS NOT NULL "
+               "ORDER BY id", ticket_id)]
 
 
 def open_counts(members: list[str]) -> dict[str, int]:
     counts = dict.fromkeys(members, 0)
-    q = (Ticket.select(Ticket.assignee, pw.fn.COUNT(Ticket.id).alias("n"))
-         .where(Ticket.assignee.in_(members) & Ticket.status.in_(OPEN_STATUSES))
-         .group_by(Ticket.assignee))
-    for row in q:
-        counts[row.assignee] = row.n
+    marks, states = ", ".join("?" * len(members)), ", ".join("?" * len(OPEN_STATUSES))
+    for assignee, n in rows.fetch_all(
+            _db(), f"SELECT assignee, COUNT(*) FROM ticket WHERE assignee IN ({marks}) "
+                   f"AND status IN ({states}) GROUP BY assignee", *members, *OPEN_STATUSES):
+        counts[assignee] = n
     return counts
 
 
-def lock_queue_cursor(queue: str, first: str) -> AssignCursor:
-    """The queue's assignment cursor, locked until commit: concurrent workers on
-    PostgreSQL take turns, so round-robin stays even and least_open sees fresh counts."""
-    AssignCursor.insert(queue=queue, last_assignee=first).on_conflict_ignore().execute()
-    q = AssignCursor.select().where(AssignCursor.queue == queue)
-    if not isinstance(AssignCursor._meta.database.obj, pw.SqliteDatabase):
-        q = q.for_update()
-    return q.get()
+def take_queue_turn(queue: str) -> int:
+    """One statement that moves the queue's assignment cursor on and returns its position
+    (0 the first time). On PostgreSQL the row stays locked until commit, so concurrent
+    workers take turns: round-robin stays even and least_open sees fresh counts."""
+    return rows.fetch_one(
+        _db(), "INSERT INTO assigncursor (queue, last_assignee, position) VALUES (?, '', 0) "
+               "ON CONFLICT (queue) DO UPDATE SET position = assigncursor.position + 1 "
+               "RETURNING position", queue)[0]
 
 
 def next_round_robin(queue: str, members: list[str]) -> str:
-    """The member after the last one picked (a new cursor starts before the first)."""
-    last = lock_queue_cursor(queue, members[-1]).last_assignee
-    pick = members[(members.index(last) + 1) % len(members)] if last in members else members[0]
-    AssignCursor.update(last_assignee=pick).where(AssignCursor.queue == queue).execute()
-    return pick
+    """The next member in turn; a new queue starts with the first."""
+    return members[take_queue_turn(queue) % len(members)]
 
 
 def acks_since(rate_key: str, since: datetime) -> int:
-    return (Outbox.select().where((Outbox.kind == "ack") & (Outbox.rate_key == rate_key) &
-                                  (Outbox.created_at >= since)).count())
+    return rows.fetch_one(
+        _db(), "SELECT COUNT(*) FROM outbox WHERE rate_key = ? AND kind = 'ack' "
+               "AND created_at >= ?", rate_key, Outbox.created_at.db_value(since))[0]
 
 
 def acks_to_domain_since(domain: str, since: datetime) -> int:

@@ -71,3 +71,35 @@ def insert_many(db: pw.Database, model: type[pw.Model], rows: list[dict]) -> Non
 def add(db: pw.Database, model: type[pw.Model], **values) -> None:
     """One row whose id nobody needs (an event, an outbox row)."""
     insert_many(db, model, [values])
+
+
+# --- named statements: hand-written SQL for the hot path --------------------------------
+
+_sql_cache: dict[tuple, str] = {}
+
+
+def sql_for(db: pw.Database, sql: str) -> str:
+    """`sql` written with `?` placeholders, in the database's own parameter style."""
+    key = (db.param, sql)
+    found = _sql_cache.get(key)
+    if found is None:
+        found = _sql_cache[key] = sql if db.param == "?" else sql.replace("?", db.param)
+    return found
+
+
+def fetch_all(db: pw.Database, sql: str, *params) -> list[tuple]:
+    return list(db.execute_sql(sql_for(db, sql), params).fetchall())
+
+
+def fetch_one(db: pw.Database, sql: str, *params) -> tuple | None:
+    return db.execute_sql(sql_for(db, sql), params).fetchone()
+
+
+def execute(db: pw.Database, sql: str, *params) -> int:
+    """A write; returns the number of rows it changed."""
+    return db.execute_sql(sql_for(db, sql), params).rowcount
+
+
+def execute_many(db: pw.Database, sql: str, params: list[tuple]) -> None:
+    if params:
+        db.cursor().executemany(sql_for(db, sql), params)

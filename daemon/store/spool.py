@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 import peewee as pw
 
 from daemon.states import SpoolState
+from daemon.store import rows
 from daemon.store.db import is_postgres, write_transaction
 from daemon.store.models import Spool, utcnow
 from parsers.references import raw_message_id
@@ -100,19 +101,22 @@ def put_many(db: pw.Database, items: list[tuple[bytes, Envelope]]) -> list[Spool
 def put_in_transaction(db: pw.Database, raw: bytes, env: Envelope) -> Spooled:
     mid = raw_message_id(raw)
     mailbox, key = mailbox_of(env), dedupe_key(raw, mid)
-    existing = Spool.get_or_none((Spool.mailbox == mailbox) & (Spool.dedupe_key == key))
-    if existing is None:
-        try:
-            with db.atomic():  # a savepoint: another process may insert the same key now
-                row = Spool.create(
-                    source=env.source, mailbox=mailbox, dedupe_key=key,
-                    mail_from=env.mail_from, rcpt_to=list(env.rcpt_to),
-                    queue_hint=env.queue_hint, raw=raw, size=len(raw), message_id=mid)
-            return Spooled(row.id, False)
-        except pw.IntegrityError:
-            existing = Spool.get((Spool.mailbox == mailbox) & (Spool.dedupe_key == key))
-    log.info("duplicate delivery of spool #%s (%s) ignored", existing.id, key)
-    return Spooled(existing.id, True)
+    # one statement: another process may insert the same key at the same moment
+    row = rows.fetch_one(db, INSERT_SQL, Spool.received_at.db_value(utcnow()), env.source,
+                         mailbox, key, env.mail_from, Spool.rcpt_to.db_value(list(env.rcpt_to)),
+                         env.queue_hint, raw, len(raw), mid)
+    if row is not None:
+        return Spooled(row[0], False)
+    existing = rows.fetch_one(db, "SELECT id FROM spool WHERE mailbox = ? AND dedupe_key = ?",
+                              mailbox, key)
+    log.info("duplicate delivery of spool #%s (%s) ignored", existing[0], key)
+    return Spooled(existing[0], True)
+
+
+INSERT_SQL = ("INSERT INTO spool (received_at, source, mailbox, dedupe_key, mail_from, rcpt_to, "
+              "queue_hint, raw, size, message_id, state, attempts) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', 0) "
+              "ON CONFLICT (mailbox, dedupe_key) DO NOTHING RETURNING id")
 
 
 # --- the worker's side ---------------------------------------------------------------

@@ -14,6 +14,6 @@ def pick_assignee(queue: str, strategy: str, members: list[str]) -> str:
     the fewest open tickets, ties to the one listed first."""
     if strategy == "round_robin":
         return repository.next_round_robin(queue, members)
-    repository.lock_queue_cursor(queue, members[0])  # serialise picks per queue
+    repository.take_queue_turn(queue)  # serialise picks per queue
     counts = repository.open_counts(members)
     return min(members, key=lambda m: (counts[m], members.index(m)))

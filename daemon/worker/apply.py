@@ -51,9 +51,11 @@ class Applier:
         self.staff = StaffMail(config, notifier)
 
     def apply(self, d: Decision, spool_id: int | None) -> Result:
-        done = Applied.get_or_none(Applied.spool_id == spool_id) if spool_id else None
-        if done is not None:  # another worker took over a lease that ran out, and won
-            return Result(Outcome(done.outcome), done.summary, done.ticket_id)
+        done = spool_id and rows.fetch_one(
+            Applied._meta.database, "SELECT outcome, summary, ticket_id FROM applied "
+                                    "WHERE spool_id = ?", spool_id)
+        if done:  # another worker took over a lease that ran out, and won
+            return Result(Outcome(done[0]), done[1], done[2])
         if self.decider.is_stale(d):
             log.info("spool #%s: the tickets changed while it was read; deciding again",
                      spool_id)

@@ -7,7 +7,7 @@ bounce cannot mark an address we never wrote to.
 
 from __future__ import annotations
 
-from daemon.store import repository
+from daemon.store import repository, rows
 from daemon.store.models import BouncingAddress, Outbox, utcnow
 from parsers.dsn import BounceReport
 
@@ -48,4 +48,5 @@ def mark_bouncing(addr: str, status: str, ticket_id: int | None) -> None:
 
 
 def is_bouncing(addr: str) -> bool:
-    return BouncingAddress.get_or_none(BouncingAddress.email == addr.lower()) is not None
+    return rows.fetch_one(BouncingAddress._meta.database,
+                          "SELECT 1 FROM bouncingaddress WHERE email = ?", addr.lower()) is not None
