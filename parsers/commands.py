@@ -1,10 +1,11 @@
 """Command lines at the top of a staff mail: `#assign bob`, `#status resolved`, `#note`.
 
 Pure syntax: which commands, with which argument, and what text is left to
-relay. Whether `bob` is a staff member or `finished` a status is the caller's
-question (it needs the config). Tolerates what mail clients do to the lines:
-leading blank lines, HTML converted to text (`\\#`, `[x@y](mailto:x@y)`,
-no-break spaces, `*bold*`), and bold markers. `# word` (a space after #) is prose, not a command.
+relay. The commands that exist come in as a grammar (the caller's registry);
+whether `bob` is a staff member or `finished` a status is the caller's question
+(it needs the config). Tolerates what mail clients do to the lines: leading
+blank lines, HTML converted to text (`\\#`, `[x@y](mailto:x@y)`, no-break
+spaces, `*bold*`), and bold markers. `# word` (a space after #) is prose.
 """
 
 from __future__ import annotations
@@ -12,18 +13,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# name -> (minimum, maximum) number of words in the argument
-ARITY = {
-    "assign": (1, 8), "take": (0, 0), "status": (1, 1), "priority": (1, 1),
-    "queue": (1, 1), "tag": (1, 1), "untag": (1, 1), "cc": (2, 2), "note": (0, 0),
-    "fwd": (0, 0),
-}
-USAGE = {
-    "assign": "#assign <email|name|me>", "status": "#status <status>",
-    "priority": "#priority <priority>", "queue": "#queue <name>", "tag": "#tag <tag>",
-    "untag": "#untag <tag>", "cc": "#cc add <email> or #cc drop <email>",
-    "take": "#take", "note": "#note", "fwd": "#fwd",
-}
+
+@dataclass(frozen=True)
+class Syntax:
+    """How one command is written; the caller hands in one per command that exists."""
+
+    name: str
+    usage: str  # "#status <status>"
+    arity: tuple[int, int] = (0, 0)  # fewest and most words after the name
+    lower: bool = False  # arguments are case-insensitive words (statuses, priorities)
+    choices: tuple[str, ...] = ()  # the first argument must be one of these
+    address_at: int | None = None  # this argument must be an email address
+
 
 _COMMAND_LINE = re.compile(r"^\s*[*_]*\\?#([A-Za-z]\w*)\b(.*)$")
 _MAILTO = re.compile(r"\[([^\]]*)\]\(mailto:[^)]*\)")
@@ -54,7 +55,7 @@ class CommandBlock:
         return any(c.name == name for c in self.commands)
 
 
-def parse_commands(text: str) -> CommandBlock:
+def parse_commands(text: str, grammar: dict[str, Syntax]) -> CommandBlock:
     """Take command lines off the top of `text`; stop at the first line of prose."""
     lines = (text or "").replace("\r\n", "\n").split("\n")
     commands: list[Command] = []
@@ -68,7 +69,7 @@ def parse_commands(text: str) -> CommandBlock:
         m = _COMMAND_LINE.match(line)
         if not m or m.group(1)[0].isdigit():
             break
-        command, error = _command(m.group(1).lower(), m.group(2))
+        command, error = _command(grammar, m.group(1).lower(), m.group(2))
         if error:
             errors.append(error)
         else:
@@ -84,20 +85,26 @@ def _clean(line: str) -> str:
     return _ANGLE.sub(r"\1", line).strip("*_ \t")
 
 
-def _command(name: str, rest: str) -> tuple[Command | None, str | None]:
-    if name not in ARITY:
+def _command(grammar: dict[str, Syntax], name: str, rest: str
+             ) -> tuple[Command | None, str | None]:
+    syntax = grammar.get(name)
+    if syntax is None:
         return None, f"#{name}: unknown command"
     args = tuple(rest.replace("\\", "").strip(" \t*_:").split())
-    low, high = ARITY[name]
+    low, high = syntax.arity
     if not low <= len(args) <= high:
-        return None, f"#{name}: expected {USAGE[name]}"
-    if name == "cc":
-        action, addr = args[0].lower(), args[1].lower()
-        if action not in ("add", "drop") or not _ADDRESS.match(addr):
-            return None, f"#cc: expected {USAGE['cc']}"
-        return Command("cc", (action, addr)), None
-    if name in ("status", "priority"):
-        args = (args[0].lower(),)
+        return None, f"#{name}: expected {syntax.usage}"
+    if syntax.lower:
+        args = tuple(a.lower() for a in args)
+    if syntax.choices:
+        args = (args[0].lower(),) + args[1:]
+        if args[0] not in syntax.choices:
+            return None, f"#{name}: expected {syntax.usage}"
+    if syntax.address_at is not None:
+        i = syntax.address_at
+        args = args[:i] + (args[i].lower(),) + args[i + 1:]
+        if not _ADDRESS.match(args[i]):
+            return None, f"#{name}: expected {syntax.usage}"
     return Command(name, args), None
 
 

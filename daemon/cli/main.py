@@ -78,28 +78,16 @@ def _tickets_parser(sub) -> None:
     ts = t.add_parser("show")
     ts.add_argument("id", type=int)
     ts.add_argument("--json", action="store_true")
-    ta = t.add_parser("assign")
-    ta.add_argument("id", type=int)
-    ta.add_argument("staff")
-    tst = t.add_parser("status")
-    tst.add_argument("id", type=int)
-    tst.add_argument("status")
-    tn = t.add_parser("note")
-    tn.add_argument("id", type=int)
-    tn.add_argument("text")
-    changes = [ta, tst, tn]
-    for name, arg in (("queue", "queue"), ("priority", "priority"), ("tag", "tag"),
-                      ("untag", "tag")):
-        sp = t.add_parser(name, help=f"set the {arg}" if name in ("queue", "priority")
-                          else f"{name} a ticket")
+    from daemon.tickets.commands import SPECS  # the one table of ticket commands
+
+    changes = []
+    for spec in (s for s in SPECS if s.cli is not None):
+        sp = t.add_parser(spec.name, help=spec.help)
         sp.add_argument("id", type=int)
-        sp.add_argument(arg)
+        for i, arg in enumerate(spec.cli):
+            choices = spec.syntax.choices if i == 0 and spec.syntax.choices else None
+            sp.add_argument(arg, choices=choices)
         changes.append(sp)
-    tc = t.add_parser("cc", help="add or drop a participant")
-    tc.add_argument("id", type=int)
-    tc.add_argument("cc_action", choices=("add", "drop"))
-    tc.add_argument("email")
-    changes.append(tc)
     tsp = t.add_parser("spam", help="mark a sender as spam: close all their tickets, "
                                     "tagged spam, sending nothing")
     tsp.add_argument("sender")

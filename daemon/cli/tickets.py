@@ -12,6 +12,8 @@ from daemon.service.app import stores_of, ticket_actions
 from daemon.store.db import write_transaction
 from daemon.store.models import Ticket
 from daemon.tickets.actions import ActionError
+from daemon.tickets.commands import BY_NAME, Options
+from parsers.commands import Command
 
 
 def run(args, path: str, config: Config) -> int:
@@ -59,29 +61,22 @@ def pw_list(args):
 
 
 def _change_ticket(args, config: Config, db, ticket: Ticket) -> int:
+    """One command of the registry, checked and applied as a staff mail's would be."""
     actor = args.actor or f"{getpass.getuser()}@cli"
     actions = ticket_actions(config)
+    spec = BY_NAME[args.action]
+    command = Command(spec.name, tuple(str(getattr(args, a)) for a in spec.cli))
     try:
+        if spec.check:
+            spec.check(actions, command, actor)
         with write_transaction(db):
             ticket = Ticket.get_by_id(ticket.id)
-            _CHANGES[args.action](actions, ticket, args, actor)
+            spec.apply(actions, ticket, command, actor, Options())
     except ActionError as exc:
         print(f"ticketd: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     print(f"#{ticket.id}: {args.action} done")
     return 0
-
-
-_CHANGES = {
-    "assign": lambda a, t, args, actor: a.assign(t, args.staff, actor),
-    "status": lambda a, t, args, actor: a.set_status(t, args.status, actor),
-    "note": lambda a, t, args, actor: a.add_note(t, args.text, actor),
-    "queue": lambda a, t, args, actor: a.set_queue(t, args.queue, actor),
-    "priority": lambda a, t, args, actor: a.set_priority(t, args.priority, actor),
-    "tag": lambda a, t, args, actor: a.tag(t, args.tag, actor),
-    "untag": lambda a, t, args, actor: a.untag(t, args.tag, actor),
-    "cc": lambda a, t, args, actor: a.cc(t, args.cc_action, args.email, actor),
-}
 
 
 def _show_text(d: dict) -> str:

@@ -16,6 +16,7 @@ from daemon.config import (
     Config,
 )
 from parsers.addresses import parse_address
+from parsers.keywords import compile_pattern
 
 
 def check_semantics(c: Config) -> list[str]:
@@ -75,7 +76,6 @@ def _check_outbound(c: Config) -> list[str]:
 
 
 def _check_rules(c: Config, queue_names, staff_emails) -> list[str]:
-    from daemon.worker.routing import compile_pattern  # local: routing imports config types
 
     p: list[str] = []
     for i, r in enumerate(c.rules):

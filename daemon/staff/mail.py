@@ -15,15 +15,13 @@ from daemon.config import Config
 from daemon.notices.notify import Notifier, message_context, ticket_context
 from daemon.store import repository
 from daemon.store.models import Message, Ticket
-from daemon.tickets.actions import ActionError, TicketActions
-from parsers.commands import Command, CommandBlock
+from daemon.tickets import commands
+from daemon.tickets.actions import TicketActions
+from parsers.commands import CommandBlock
 from parsers.message import ParsedMessage
 
 log = logging.getLogger("ticketd.staff")
 
-# The order commands take effect in, whatever order they were written in: a transfer
-# first (its strategy may pick an assignee), the status last (its notice shows the rest).
-ORDER = ("queue", "assign", "take", "priority", "tag", "untag", "cc", "status")
 
 
 class StaffMail:
@@ -56,48 +54,14 @@ class StaffMail:
 
     def check(self, block: CommandBlock, actor: str) -> list[str]:
         """Every reason the commands cannot all be applied; empty when they can."""
-        errors = []
-        for c in block.commands:
-            try:
-                self._check_one(c, actor)
-            except ActionError as exc:
-                errors.append(f"{c}: {exc}")
-        return errors
-
-    def _check_one(self, c: Command, actor: str) -> None:
-        a = self.actions
-        checks = {"assign": lambda: a.resolve_staff(c.arg, actor),
-                  "take": lambda: a.resolve_staff("me", actor),
-                  "status": lambda: a.check_status(c.arg),
-                  "priority": lambda: a.check_priority(c.arg),
-                  "queue": lambda: a.check_queue(c.arg),
-                  "cc": lambda: c.args[0] == "add" and a.check_participant(c.args[1])}
-        checks.get(c.name, lambda: None)()
+        return commands.check(self.actions, block.commands, actor)
 
     def _apply(self, ticket: Ticket, block: CommandBlock, actor: str,
                notify_status: bool) -> str | None:
         """Apply checked commands; returns the status set by `#status`, if any."""
-        named = block.has("assign") or block.has("take")
-        status = None
-        for c in sorted(block.commands, key=lambda c: ORDER.index(c.name)
-                        if c.name in ORDER else len(ORDER)):
-            a = self.actions
-            if c.name == "queue":
-                a.set_queue(ticket, c.arg, actor, reassign=not named)
-            elif c.name in ("assign", "take"):
-                a.assign(ticket, c.arg if c.name == "assign" else "me", actor)
-            elif c.name == "priority":
-                a.set_priority(ticket, c.arg, actor)
-            elif c.name == "tag":
-                a.tag(ticket, c.arg, actor)
-            elif c.name == "untag":
-                a.untag(ticket, c.arg, actor)
-            elif c.name == "cc":
-                a.cc(ticket, c.args[0], c.args[1], actor)
-            elif c.name == "status":
-                status = c.arg if c.arg != ticket.status else status
-                a.set_status(ticket, c.arg, actor, notify=notify_status)
-        return status
+        before = ticket.status
+        commands.apply_in_order(self.actions, ticket, block.commands, actor, notify_status)
+        return ticket.status if block.has("status") and ticket.status != before else None
 
     def _refuse(self, ticket: Ticket, errors: list[str], msg: ParsedMessage,
                 actor: str) -> None:

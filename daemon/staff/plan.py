@@ -6,13 +6,18 @@ in daemon/staff/mail.py, which carries the plan out.
 
 from __future__ import annotations
 
+from daemon.tickets.commands import GRAMMAR
 from parsers.commands import CommandBlock, parse_commands
 from parsers.forward import attached_sender, forwarded_sender
 from parsers.message import ParsedMessage
 
 
 def staff_commands(msg: ParsedMessage) -> CommandBlock:
-    return parse_commands(msg.visible_text)
+    return parse_commands(msg.visible_text, GRAMMAR)
+
+
+def commands_of(text: str) -> CommandBlock:
+    return parse_commands(text, GRAMMAR)
 
 
 def staff_outcome(block: CommandBlock, where: str) -> tuple[str, str]:
@@ -29,7 +34,7 @@ def staff_outcome(block: CommandBlock, where: str) -> tuple[str, str]:
 
 def forwarded_requester(msg: ParsedMessage) -> tuple[str, str] | None:
     """A staff mail marked `#fwd` names its requester: an attached mail, else the block."""
-    head = parse_commands(msg.text)
+    head = parse_commands(msg.text, GRAMMAR)
     if not head.has("fwd"):
         return None
     for att in msg.attachments:

@@ -8,6 +8,8 @@ commands can all be checked before the first one is applied.
 
 from __future__ import annotations
 
+import re
+
 from daemon.config import PRIORITIES, STATUSES, Config
 from daemon.notices.notify import Notifier, message_context
 from daemon.store import repository
@@ -16,6 +18,7 @@ from daemon.tickets.allocation import pick_assignee
 from parsers.commands import is_address
 
 CUSTOMER_STATUS_NOTICES = {"resolved": "status_resolved", "pending": "status_pending"}
+TAG = re.compile(r"^[\w.:/-]{1,50}$")
 
 
 class ActionError(Exception):
@@ -58,6 +61,11 @@ class TicketActions:
         if self.config.queue(name) is None:
             names = ", ".join(q.name for q in self.config.queues)
             raise ActionError(f"{name!r} is not a queue (use {names})")
+
+    def check_tag(self, tag: str) -> None:
+        if not TAG.match(tag or ""):
+            raise ActionError(f"{tag!r} is not a tag (letters, digits, - _ . : / only, "
+                              "at most 50)")
 
     def check_participant(self, email: str) -> None:
         own = {q.lower() for queue in self.config.queues for q in queue.addresses}

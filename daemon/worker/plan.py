@@ -18,7 +18,7 @@ from daemon.worker.classify import Classification, TicketView
 from daemon.worker.policy import Policy
 from daemon.worker.routing import RouteDecision
 from parsers.addresses import split_plus
-from parsers.commands import CommandBlock, parse_commands
+from parsers.commands import CommandBlock
 from parsers.message import ParsedMessage
 from parsers.thanks import is_thanks_only
 
@@ -86,7 +86,7 @@ def make_plan(msg: ParsedMessage, cls: Classification, route: RouteDecision | No
 def _forward(msg, route, requester) -> Plan:
     return Plan(Action.CREATE, Kind.CUSTOMER, f"new ticket in {route.queue}, forwarded by "
                 f"{msg.from_addr} for {requester[1]}", route=route, notices=(ACK, STAFF_NEW),
-                requester=requester, commands=parse_commands(msg.text))
+                requester=requester, commands=staff_plan.commands_of(msg.text))
 
 
 def _new(msg, route, cc, follows_closed=None) -> Plan:

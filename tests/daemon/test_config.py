@@ -89,7 +89,15 @@ def test_secrets_never_appear_in_errors(tmp_path, monkeypatch):
 
 def test_the_config_reference_is_current():
     """docs/config.md is generated from the schema; regenerate it when this fails:
-    python -m daemon.config_doc > docs/config.md"""
+    python -m daemon.config.reference > docs/config.md"""
     from daemon.config.reference import reference
 
     assert (REPO / "docs" / "config.md").read_text() == reference() + "\n"
+
+
+def test_the_staff_commands_in_the_docs_are_the_registry():
+    """docs/staff.md embeds the command table of daemon/tickets/commands.py; paste the
+    output of `python -m daemon.tickets.commands` there when this fails."""
+    from daemon.tickets.commands import reference
+
+    assert reference() in (REPO / "docs" / "staff.md").read_text()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from daemon.staff.identity import UNVERIFIED, gate_staff
+from daemon.staff.plan import commands_of as parse_commands
 from daemon.staff.plan import staff_outcome
 from daemon.worker.classify import Classification, TicketView
 from daemon.worker.policy import Policy
-from parsers.commands import parse_commands
 from parsers.message import parse_message
 
 NOW = datetime(2026, 3, 10, tzinfo=UTC)

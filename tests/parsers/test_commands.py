@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from daemon.tickets.commands import GRAMMAR
 from parsers.body import html_to_text
-from parsers.commands import Command, parse_commands
+from parsers.commands import Command
+from parsers.commands import parse_commands as parse_with
+
+
+def parse_commands(text: str):
+    """The parser with ticketd's own grammar (the command registry)."""
+    return parse_with(text, GRAMMAR)
 
 
 def test_commands_then_text():
