@@ -43,8 +43,8 @@ def smtp_part(rounds: list[Round], n: int, clients: int) -> str:
              spread(col["rows"], 1), ratio(rel["rows"])),
             ("ticketd notified (every notice arrived at the sink)", spread(col["arrived"], 1),
              ratio(rel["arrived"]))]
-    notices = "; ".join(f"{r.notices['acknowledgements']} acks + {r.notices['to staff']} "
-                        "staff notices" for r in rounds)
+    notices = "; ".join(f"{r.notices['acknowledgements']:,} acks + "
+                        f"{r.notices['to staff']:,} staff notices" for r in rounds)
     return (f"{n:,} new-ticket mails (~2.9 KB: Received chain, DKIM-like header, 2 KB body, "
             f"distinct senders) from {clients} smtplib clients on kept-alive connections, "
             f"rounds: {len(rounds)}, a fresh daemon each.\n\n"
@@ -117,15 +117,17 @@ def latency_part(lat: Latency, peak: float, seconds: float) -> str:
             "\n\n" + memory_line([lat.rss]))
 
 
-def memory_line(peaks: list[dict[str, Peak]]) -> str:
-    """Peak memory per role over all the daemons of a step."""
+def memory_line(runs: list[dict[str, Peak]]) -> str:
+    """Peak memory per role over all the daemons of a step (one dict per daemon run)."""
     merged: dict[str, Peak] = {}
-    for p in peaks:
-        merge(merged, p)
-    roles = "; ".join(f"{role} **{p.hwm_kib / 1024:.0f} MiB** ({len(p.pids)} process"
-                      f"{'es' if len(p.pids) > 1 else ''})" for role, p in sorted(merged.items()))
+    for peaks in runs:
+        merge(merged, peaks)
+    at_once = {role: max(len(p[role].pids) for p in runs if role in p) for role in merged}
+    roles = "; ".join(f"{role} **{p.hwm_kib / 1024:.0f} MiB** ({at_once[role]} per daemon)"
+                      for role, p in sorted(merged.items()))
     return ("Peak memory (VmHWM, or VmRSS if higher, of the daemon and each descendant; "
-            f"/proc every 0.5 s and just before stop), largest per role: {roles}.")
+            f"/proc every 0.5 s and just before stop), largest per role over {len(runs)} "
+            f"daemon run{'s' if len(runs) > 1 else ''}: {roles}.")
 
 
 def profile_part(b: Breakdown, r: Round) -> str:

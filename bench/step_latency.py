@@ -46,8 +46,9 @@ def run(mails: list[Mail], rate: float, seconds: float, clients: int = 8) -> Lat
         raise BenchError(f"latency needs {count} mails, the corpus has {len(mails)}")
     mails = mails[:count]
     with Sink(record=True) as sink:
-        daemon = Daemon(contract.config(sink.port)).start()
+        daemon = Daemon(contract.config(sink.port))
         try:
+            daemon.start()
             with TreeSampler(daemon.pid) as rss:
                 sent = paced(daemon.port, mails, rate, clients)
                 daemon.wait_for("acknowledgements of the paced mails at the sink",

@@ -60,8 +60,9 @@ def one_round(mails, templates, clients: int, replies: bool,
     """A measured round; with profile_dir, py-spy watches it (its figures are apart)."""
     top = ceiling(mails, clients)
     with Sink(record=True) as sink:
-        daemon = Daemon(contract.config(sink.port)).start()
+        daemon = Daemon(contract.config(sink.port))
         try:
+            daemon.start()
             with TreeSampler(daemon.pid) as tree:
                 spy = Profiler(daemon.pid, profile_dir) if profile_dir else nullcontext()
                 with spy:
@@ -113,14 +114,15 @@ def new_tickets(daemon: Daemon, sink: Sink, mails, clients: int) -> Round:
         time.sleep(0.05)
     seconds = burst.join()
     return Round(0.0, n / seconds, n / (rows_at - t0), n / (arrived_at - t0), seconds,
-                 rows_at - t0, samples, {}, notices=count_notices(sink, n))
+                 rows_at - t0, samples, {}, notices=count_notices(sink, mails))
 
 
-def count_notices(sink: Sink, n: int) -> dict[str, int]:
+def count_notices(sink: Sink, mails) -> dict[str, int]:
     """Notices at the sink by kind: to the customer (the ack) or to staff."""
+    customers = {m.sender for m in mails}
     arrivals = sink.arrivals()
-    acks = sum(1 for _, rcpt, _ in arrivals if rcpt.startswith("customer"))
-    return {"acknowledgements": acks, "to staff": len(arrivals) - acks, "tickets": n}
+    acks = sum(1 for _, rcpt, _ in arrivals if rcpt in customers)
+    return {"acknowledgements": acks, "to staff": len(arrivals) - acks}
 
 
 def reply_phase(daemon: Daemon, mails, templates, clients: int
