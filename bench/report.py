@@ -51,6 +51,9 @@ def smtp_part(rounds: list[Round], n: int, clients: int) -> str:
             + table(rows, "msg/s", "no-op aiosmtpd") + "\n\n"
             + "Backlog (mails answered 250 but not yet tickets), sampled every 0.5 s:\n\n"
             + "\n".join(f"- round {i + 1}: {backlog_line(r)}" for i, r in enumerate(rounds))
+            + "\n\nFor scale (shared/research/perf-anchors.md, this machine kind, another "
+            "day): Roundup's mail gateway makes 8.6 new issues/s (mailbox mode), RT's "
+            "rt-mailgate 6.8/s; a no-op aiosmtpd takes 2,479/s from 8 clients."
             + f"\n\nNotices at the sink per round: {notices}. The daemon's CPU (utime + "
             f"stime of all its processes, from /proc): "
             f"{spread([r.cpu_ms for r in rounds], 1)} ms per new ticket.\n\n"
@@ -91,7 +94,9 @@ def ingest_part(result: Ingest) -> str:
             "daemon not running; ratio = ceiling's time / ingest's time, per pair.\n\n"
             + table(rows, "ms per process", "`python -c pass`")
             + "\n\nOn this code `ingest` also processes the spool (parse, tickets, notice "
-            "rows) before it exits; once it only spools, this measures the pipe alone.")
+            "rows) before it exits; once it only spools, this measures the pipe alone. "
+            "For scale (perf-anchors.md): one process per mail costs Roundup 240 ms and "
+            "RT 148 ms per new ticket; `python -I -c pass` took 30 ms there.")
 
 
 def imap_part(rounds: list[ImapRound], n: int, version: str) -> str:
