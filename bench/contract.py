@@ -108,15 +108,17 @@ def tickets_by_message_id(folder: Path) -> dict[str, int]:
 def role_of(pid: int, root: int, cmdline: str, root_cmdline: str, comm: str) -> str:
     """A name per process role, so peaks group by role and restarted children merge.
 
-    Today `ticketd run` is one process. A child is named by its own command line,
-    else by a title it set (setproctitle or prctl set /proc/<pid>/comm), digits
-    folded ("worker N"). Children of multiprocessing all share one bootstrap
-    command line: without a title they cannot be told apart here.
+    A child started as `python -m daemon -c F child worker 1` is named by what its
+    command line adds to the supervisor's ("child worker N": digits folded); else
+    by a title it set (setproctitle or prctl set /proc/<pid>/comm). Children of
+    multiprocessing all share one bootstrap command line: untitled, they look alike.
     """
     if pid == root:
         return "ticketd run (main)"
     if cmdline and cmdline != root_cmdline and "multiprocessing" not in cmdline:
-        text = cmdline.replace(sys.executable, "python")
+        mine = cmdline.split()
+        same = len(os.path.commonprefix([mine, root_cmdline.split()]))  # words in common
+        text = " ".join(mine[same:] if same >= 2 else mine).replace(sys.executable, "python")
     elif comm and not comm.startswith("python"):
         text = comm
     else:
