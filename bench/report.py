@@ -43,8 +43,10 @@ def smtp_part(rounds: list[Round], n: int, clients: int) -> str:
              spread(col["rows"], 1), ratio(rel["rows"])),
             ("ticketd notified (every notice arrived at the sink)", spread(col["arrived"], 1),
              ratio(rel["arrived"]))]
-    notices = "; ".join(f"{r.notices['acknowledgements']:,} acks + "
-                        f"{r.notices['to staff']:,} staff notices" for r in rounds)
+    notices = "; ".join(f"{r.notices['rows']:,} rows, {r.notices['acknowledgements']:,} acks + "
+                        f"{r.notices['to staff']:,} staff notices at the sink"
+                        + (f" ({r.notices['sent twice']} of them a second copy)"
+                           if r.notices["sent twice"] else "") for r in rounds)
     return (f"{n:,} new-ticket mails (~2.9 KB: Received chain, DKIM-like header, 2 KB body, "
             f"distinct senders) from {clients} smtplib clients on kept-alive connections, "
             f"rounds: {len(rounds)}, a fresh daemon each.\n\n"
@@ -54,7 +56,7 @@ def smtp_part(rounds: list[Round], n: int, clients: int) -> str:
             + "\n\nFor scale (shared/research/perf-anchors.md, this machine kind, another "
             "day): Roundup's mail gateway makes 8.6 new issues/s (mailbox mode), RT's "
             "rt-mailgate 6.8/s; a no-op aiosmtpd takes 2,479/s from 8 clients."
-            + f"\n\nNotices at the sink per round: {notices}. The daemon's CPU (utime + "
+            + f"\n\nNotices per round: {notices}. The daemon's CPU (utime + "
             f"stime of all its processes, from /proc): "
             f"{spread([r.cpu_ms for r in rounds], 1)} ms per new ticket.\n\n"
             + memory_line([r.rss for r in rounds]))
@@ -114,9 +116,10 @@ def imap_part(rounds: list[ImapRound], n: int, version: str) -> str:
             + memory_line([r.rss for r in rounds]))
 
 
-def latency_part(lat: Latency, peak: float, seconds: float) -> str:
+def latency_part(lat: Latency, peak: float, peak_from: str, seconds: float) -> str:
     return (f"Open loop at {lat.rate:.1f} mails/s, half the peak end-to-end rate of the new "
-            f"tickets ({peak:.1f}/s: every notice at the sink), for {seconds:g} s: "
+            f"tickets ({peak:.1f}/s until every notice is at the sink, {peak_from}), "
+            f"for {seconds:g} s: "
             f"{lat.mails} mails. From the client's 250 to the acknowledgement at the sink: "
             f"**p50 {lat.p50_ms:,.0f} ms, p99 {lat.p99_ms:,.0f} ms**, max {lat.max_ms:,.0f} ms."
             "\n\n" + memory_line([lat.rss]))

@@ -3,9 +3,9 @@
     python -m bench.sink PORT [RECORD_FILE]
 
 Its own process, so its CPU is not the bench client's GIL. With RECORD_FILE it
-appends one line per mail, `time.time() <TAB> recipients <TAB> In-Reply-To`,
-so arrivals can be counted and matched to what was sent; without, it is the
-do-nothing aiosmtpd the daemon is compared with.
+appends one line per mail, `time.time() <TAB> recipients <TAB> In-Reply-To <TAB>
+Message-ID`, so arrivals can be counted, matched to what was sent and checked
+for duplicates; without, it is the do-nothing aiosmtpd the daemon is compared with.
 """
 
 from __future__ import annotations
@@ -19,8 +19,22 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 IN_REPLY_TO = re.compile(rb"^In-Reply-To:[ \t]*<([^>\r\n]*)>", re.M | re.I)
+MESSAGE_ID = re.compile(rb"^Message-ID:[ \t]*<([^>\r\n]*)>", re.M | re.I)
+
+
+class Arrival(NamedTuple):
+    time: float  # time.time() in the sink's handle_DATA
+    rcpt: str  # envelope recipients, comma-separated
+    in_reply_to: str  # without <>
+    message_id: str
+
+
+def header(pattern: re.Pattern, head: bytes) -> str:
+    m = pattern.search(head)
+    return m.group(1).decode("ascii", "replace") if m else ""
 
 
 class Recorder:
@@ -31,9 +45,8 @@ class Recorder:
         if self.out is not None:
             arrived = time.time()
             head = envelope.original_content.split(b"\r\n\r\n", 1)[0]
-            m = IN_REPLY_TO.search(head)
-            irt = m.group(1).decode("ascii", "replace") if m else ""
-            self.out.write(f"{arrived:.6f}\t{','.join(envelope.rcpt_tos)}\t{irt}\n")
+            self.out.write(f"{arrived:.6f}\t{','.join(envelope.rcpt_tos)}\t"
+                           f"{header(IN_REPLY_TO, head)}\t{header(MESSAGE_ID, head)}\n")
             self.out.flush()
         return "250 OK"
 
@@ -89,10 +102,10 @@ class Sink:
         self._read()
         return len(self._lines)
 
-    def arrivals(self) -> list[tuple[float, str, str]]:
-        """(time.time(), recipients, In-Reply-To) of every mail so far."""
+    def arrivals(self) -> list[Arrival]:
+        """Every mail so far."""
         self._read()
-        return [(float(t), rcpt, irt) for t, rcpt, irt in
+        return [Arrival(float(t), rcpt, irt, mid) for t, rcpt, irt, mid in
                 (line.split("\t") for line in self._lines)]
 
     def stop(self) -> None:

@@ -34,9 +34,10 @@ def acks(sink: Sink, mails: list[Mail]) -> dict[str, float]:
     """Message-ID of a sent mail -> arrival of its acknowledgement (the first one)."""
     sender_of = {m.message_id: m.sender for m in mails}
     found: dict[str, float] = {}
-    for arrived, rcpt, irt in sink.arrivals():
-        if irt in sender_of and sender_of[irt] in rcpt.split(",") and irt not in found:
-            found[irt] = arrived
+    for a in sink.arrivals():
+        irt = a.in_reply_to
+        if irt in sender_of and sender_of[irt] in a.rcpt.split(",") and irt not in found:
+            found[irt] = a.time
     return found
 
 

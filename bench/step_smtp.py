@@ -114,15 +114,18 @@ def new_tickets(daemon: Daemon, sink: Sink, mails, clients: int) -> Round:
         time.sleep(0.05)
     seconds = burst.join()
     return Round(0.0, n / seconds, n / (rows_at - t0), n / (arrived_at - t0), seconds,
-                 rows_at - t0, samples, {}, notices=count_notices(sink, mails))
+                 rows_at - t0, samples, {}, notices=count_notices(daemon, sink, mails))
 
 
-def count_notices(sink: Sink, mails) -> dict[str, int]:
-    """Notices at the sink by kind: to the customer (the ack) or to staff."""
+def count_notices(daemon: Daemon, sink: Sink, mails) -> dict[str, int]:
+    """Notice rows, and notices at the sink by kind (to the customer: the ack; or to
+    staff) and how many came twice with one Message-ID (the relay's at-least-once)."""
     customers = {m.sender for m in mails}
     arrivals = sink.arrivals()
-    acks = sum(1 for _, rcpt, _ in arrivals if rcpt in customers)
-    return {"acknowledgements": acks, "to staff": len(arrivals) - acks}
+    acks = sum(1 for a in arrivals if a.rcpt in customers)
+    return {"rows": contract.processed(daemon.folder)[1], "acknowledgements": acks,
+            "to staff": len(arrivals) - acks,
+            "sent twice": len(arrivals) - len({a.message_id for a in arrivals})}
 
 
 def reply_phase(daemon: Daemon, mails, templates, clients: int
