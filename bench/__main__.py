@@ -18,6 +18,7 @@ PYTHONPATH pointing at it (the daemon subprocesses import this checkout anyway).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -66,7 +67,8 @@ class Run:
     def __init__(self, args: argparse.Namespace):
         self.args = args
         command = " ".join(["python -m bench", *sys.argv[1:]])
-        self.stamp = f"{today()}; {machine()}; `{command}`"
+        load = os.getloadavg()[0]  # how quiet the machine was: others' work skews figures
+        self.stamp = f"{today()}; {machine()}; load {load:.1f} at start; `{command}`"
         self.parts: dict[str, str] = {}
         self.peak_rate: float | None = None
         self.peak_from = "the median of its rounds"
