@@ -22,3 +22,38 @@ def write_section(heading: str, body: str, out: Path = RESULTS) -> None:
         text = text.rstrip() + "\n\n" + section
     out.write_text(text)
     print(f"wrote the section {heading!r} of {out}")
+
+
+def sections(text: str, level: str = "## ") -> dict[str, str]:
+    """Heading -> body of each section at this level (text before the first is dropped)."""
+    out: dict[str, str] = {}
+    for chunk in ("\n" + text).split("\n" + level)[1:]:
+        title, _, body = chunk.partition("\n")
+        out[title.strip()] = body.strip()
+    return out
+
+
+def write_parts(heading: str, intro: str, parts: dict[str, str], order: list[str],
+                out: Path = RESULTS) -> None:
+    """Rewrite one section's intro and the `### ` parts given; keep the other parts.
+
+    So `--only imap` refreshes the IMAP part and leaves the others as measured.
+    """
+    old = sections(out.read_text()).get(heading, "") if out.exists() else ""
+    kept = {**sections(old, "### "), **parts}
+    body = intro.strip() + "".join(f"\n\n### {title}\n\n{kept[title]}" for title in order
+                                   if title in kept)
+    write_section(heading, body, out)
+
+
+def drop_section(heading: str, out: Path = RESULTS) -> None:
+    """Remove a section whose script is gone."""
+    if not out.exists():
+        return
+    text = out.read_text()
+    marker = f"## {heading}\n"
+    if marker in text:
+        start = text.index(marker)
+        end = text.find("\n## ", start + len(marker))
+        text = text[:start].rstrip() + "\n" + (text[end:] if end != -1 else "")
+        out.write_text(text)

@@ -1,7 +1,7 @@
 """A real Dovecot (Debian's dovecot-imapd) on a free loopback port, all state under one folder.
 
 Own config, passwd-file users and Maildirs; no TLS (loopback only). Used by
-the IMAP tests and by bench/bench_imap.py.
+the IMAP tests and by the benchmark (`python -m bench`, bench/step_imap.py).
 """
 
 from __future__ import annotations
