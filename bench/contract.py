@@ -57,9 +57,8 @@ def ticket_db(folder: Path) -> Path:
 
 
 def spool_db(folder: Path) -> Path:
-    """The spool moves to its own file beside ticketd.db; before that it is a table there."""
-    own = folder / "spool.db"
-    return own if own.exists() else ticket_db(folder)
+    """The spool store: a file of its own beside ticketd.db."""
+    return folder / "ticketd-spool.db"
 
 
 def query(db: Path, sql: str, *params) -> list[tuple]:
@@ -133,18 +132,19 @@ def role_of(pid: int, root: int, cmdline: str, root_cmdline: str, comm: str) -> 
 # specific modules come before the libraries they call (parse before peewee, etc.).
 # fnmatch patterns: `*` also crosses `/`, so `daemon/*classify.py` covers daemon/worker/.
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("send (outbox, smtplib)", ("smtplib.py", "daemon/*outbox.py")),
     ("render (jinja2)", ("jinja2/*", "daemon/*render.py")),
-    ("compose (email)", ("daemon/*compose.py",)),
+    ("compose", ("daemon/*compose.py",)),
+    ("send (smtplib, files)", ("smtplib.py", "daemon/*senders.py")),
     ("parse (parsers/)", ("parsers/*",)),
     ("classify", ("daemon/*classify.py", "daemon/*bounces.py")),
     ("route", ("daemon/*routing.py", "daemon/*allocation.py")),
-    ("plan", ("daemon/*plan.py",)),
+    ("plan", ("daemon/*plan.py", "daemon/*policy.py", "daemon/staff/*")),
     ("spool", ("daemon/*spool.py",)),
     ("intake (SMTP, IMAP)", ("aiosmtpd/*", "daemon/*smtp.py", "daemon/*imap*", "imapclient/*",
                              "daemon/*pipe.py", "asyncio/*")),
-    ("apply/DB (peewee, sqlite3)", ("daemon/*apply.py", "daemon/*notify.py",
-                                    "daemon/*repository.py", "peewee.py", "sqlite3/*")),
+    ("apply/DB (peewee, sqlite3)", ("daemon/*apply.py", "daemon/*notify.py", "daemon/*outbox.py",
+                                    "daemon/*repository.py", "daemon/*rows.py", "daemon/*db.py",
+                                    "peewee.py", "sqlite3/*")),
     ("logging", ("logging/*",)),
     ("start-up (imports)", ("<frozen importlib*",)),
 )
