@@ -117,7 +117,8 @@ class TreeSampler:
             peak.hwm_kib = max(peak.hwm_kib, hwm, rss)
             peak.pids.add(pid)
             used = cpu_seconds(pid)
-            self.cpu.setdefault(pid, [0.0, 0.0])[1] = max(used, self.cpu[pid][1])
+            entry = self.cpu.setdefault(pid, [0.0, 0.0])  # a child started since: from 0
+            entry[1] = max(used, entry[1])
 
     def cpu_seconds(self) -> float:
         return sum(last - first for first, last in self.cpu.values())

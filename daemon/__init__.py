@@ -1,3 +1,18 @@
-"""ticketd: an email-driven work-order daemon."""
+"""ticketd: an email-driven work-order daemon.
 
-__version__ = "0.1.0"
+The packages follow a mail through the system:
+
+    intake/   the transports (SMTP/LMTP, IMAP, the `ingest` pipe): spool, then answer
+    store/    the spool store and the ticket store, their models and named queries
+    worker/   the worker processes' stages: parse, classify, route, plan, apply
+    staff/    what a staff mail does (identity, commands, relay, note)
+    tickets/  changes people and timers make, and the one registry of ticket commands
+    notices/  templates, queued intents, composition, the sender
+    service/  `ticketd run`: the supervisor, its child processes, loops, status
+    config/   config.toml, declared once
+    cli/      the command line, one module per command
+
+`parsers/` (beside this package) is pure: bytes in, frozen values out.
+"""
+
+__version__ = "0.2.0"

@@ -27,6 +27,7 @@ from daemon.store.spool import owner_name
 log = logging.getLogger("ticketd.child")
 
 HOUSEKEEPING_EVERY = 60.0
+NICE = 5  # children yield the CPU to the listener: a 250 is not kept waiting by ticket work
 
 
 class Channel:
@@ -118,6 +119,7 @@ def child_main(config_path: str, config: Config, role: str, index: str = "") -> 
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, lambda *_: stopping.set())
     signal.signal(signal.SIGHUP, lambda *_: reload.set())
+    os.nice(NICE)  # intake (the supervisor) goes first when the CPUs are busy
     if role == "worker" and config.limits.worker_memory_mb:
         limit = config.limits.worker_memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(
