@@ -354,3 +354,37 @@ def daemon_factory(tmp_path):
 def daemon(daemon_factory, sink):
     """A running daemon whose outbound relay is the sink."""
     return daemon_factory(config_text(sink.port))
+
+
+# --- PostgreSQL ----------------------------------------------------------------------
+
+PG_URL = os.environ.get("TICKETD_TEST_POSTGRES_URL")
+NEEDS_PG = pytest.mark.skipif(
+    not PG_URL, reason="PostgreSQL tests need TICKETD_TEST_POSTGRES_URL (e.g. "
+                       "postgresql://postgres@127.0.0.1:5432/test); .ci/run sets it")
+
+
+@pytest.fixture
+def pg_database_factory():
+    """Fresh PostgreSQL databases (URLs), dropped after the test."""
+    import secrets
+    from urllib.parse import urlparse
+
+    import psycopg2
+
+    made: list[str] = []
+    admin = psycopg2.connect(PG_URL)
+    admin.autocommit = True
+
+    def make() -> str:
+        name = "ticketd_test_" + secrets.token_hex(4)
+        admin.cursor().execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return urlparse(PG_URL)._replace(path="/" + name).geturl()
+
+    yield make
+    for name in made:
+        admin.cursor().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                               "WHERE datname = %s", (name,))
+        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.close()
