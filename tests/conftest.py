@@ -5,6 +5,7 @@ Every server binds port 0; the daemon reports its bound port in its log.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -210,7 +211,8 @@ class DaemonProc:
     def __init__(self, folder: Path, config_text: str):
         self.folder = folder
         self.config = folder / "config.toml"
-        self.config.write_text(config_text)
+        self.store = Store.for_folder(folder, config_text)
+        self.config.write_text(self.store.config(config_text))
         self.log = folder / "daemon.log"
         self.proc: subprocess.Popen | None = None
         self.port: int | None = None
@@ -298,20 +300,29 @@ class DaemonProc:
     def send(self, msg, **kw):
         return send(self.port, msg, **kw)
 
-    def sql(self, query: str, *params, store: str = "ticketd.db"):
-        """Read the daemon's SQLite file directly: for checks over hundreds of rows,
-        where one CLI process per ticket would dominate the test's time."""
-        import sqlite3
-
-        con = sqlite3.connect(f"file:{self.folder / store}?mode=ro", uri=True, timeout=30)
-        try:
-            return con.execute(query, params).fetchall()
-        finally:
-            con.close()
+    def sql(self, query: str, *params):
+        """Read the ticket store directly (`?` placeholders, either backend): for checks
+        over hundreds of rows, where one CLI process per ticket would dominate the time."""
+        return self.store.query("tickets", query, params)
 
     def spool_sql(self, query: str, *params):
-        """The same, in the spool store (a file of its own beside ticketd.db)."""
-        return self.sql(query, *params, store=SPOOL_FILE)
+        """The same, in the spool store (a file of its own beside ticketd.db on SQLite)."""
+        return self.store.query("spool", query, params)
+
+    def spool_execute(self, query: str, *params) -> None:
+        """Change the spool store behind the daemon's back: to set up the state a crash
+        would leave."""
+        self.store.execute("spool", query, params)
+
+    def execute(self, query: str, *params) -> None:
+        self.store.execute("tickets", query, params)
+
+    def locked_tickets(self):
+        """The ticket store locked by another process (a backup, a long report)."""
+        return self.store.locked("tickets")
+
+    def locked_spool(self):
+        return self.store.locked("spool")
 
 
 def wait_for(predicate, timeout=20.0, interval=0.1, what="condition"):
@@ -384,6 +395,122 @@ def pg_database_factory():
 
     yield make
     for name in made:
+        admin.cursor().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                               "WHERE datname = %s", (name,))
+        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.close()
+
+
+# --- the backend the daemons of the suite use --------------------------------------------
+
+BACKEND = os.environ.get("TICKETD_TEST_BACKEND", "sqlite")  # or "postgres" (.ci/run does both)
+SQLITE_LINE = 'database = "sqlite:///ticketd.db"'
+SQLITE_ONLY = pytest.mark.skipif(BACKEND == "postgres",
+                                 reason="about a SQLite file itself; the PostgreSQL run skips it")
+
+
+class Store:
+    """The databases of one test folder's daemon: SQLite files, or a PostgreSQL database of
+    its own when the suite runs with TICKETD_TEST_BACKEND=postgres."""
+
+    _by_folder: dict[Path, Store] = {}
+
+    def __init__(self, folder: Path, pg_url: str | None):
+        self.folder, self.pg_url = folder, pg_url
+
+    @classmethod
+    def for_folder(cls, folder: Path, config_text: str) -> Store:
+        found = cls._by_folder.get(folder)
+        if found is None:
+            pg = BACKEND == "postgres" and SQLITE_LINE in config_text
+            found = cls._by_folder[folder] = Store(folder, new_pg_database() if pg else None)
+        return found
+
+    def config(self, text: str) -> str:
+        return text.replace(SQLITE_LINE, f'database = "{self.pg_url}"') if self.pg_url \
+            else text
+
+    def _connect(self, store: str, readonly: bool = False):
+        if self.pg_url:
+            import psycopg2
+
+            return psycopg2.connect(self.pg_url)
+        import sqlite3
+
+        name = "ticketd.db" if store == "tickets" else SPOOL_FILE
+        if readonly:
+            return sqlite3.connect(f"file:{self.folder / name}?mode=ro", uri=True, timeout=30)
+        return sqlite3.connect(self.folder / name, timeout=30)
+
+    def _sql(self, query: str) -> str:
+        return query.replace("?", "%s") if self.pg_url else query
+
+    def query(self, store: str, query: str, params=()) -> list[tuple]:
+        con = self._connect(store, readonly=True)
+        try:
+            cur = con.cursor()
+            cur.execute(self._sql(query), tuple(params))
+            return [tuple(r) for r in cur.fetchall()]
+        finally:
+            con.close()
+
+    def execute(self, store: str, query: str, params=()) -> None:
+        con = self._connect(store)
+        try:
+            con.cursor().execute(self._sql(query), tuple(params))
+            con.commit()
+        finally:
+            con.close()
+
+    @contextlib.contextmanager
+    def locked(self, store: str):
+        """Hold the store's write lock from another connection until the block ends."""
+        con = self._connect(store)
+        cur = con.cursor()
+        if self.pg_url:
+            tables = ("ticket", "message", "outbox", "event", "applied") if store == "tickets" \
+                else ("spool",)
+            cur.execute(f"LOCK TABLE {', '.join(tables)} IN EXCLUSIVE MODE")
+        else:
+            con.isolation_level = None
+            cur.execute("BEGIN EXCLUSIVE")
+        try:
+            yield
+        finally:
+            con.rollback()
+            con.close()
+
+
+_pg_made: list[str] = []
+
+
+def new_pg_database() -> str:
+    import secrets
+    from urllib.parse import urlparse
+
+    import psycopg2
+
+    if not PG_URL:
+        raise RuntimeError("TICKETD_TEST_BACKEND=postgres needs TICKETD_TEST_POSTGRES_URL")
+    name = "ticketd_suite_" + secrets.token_hex(5)
+    admin = psycopg2.connect(PG_URL)
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    _pg_made.append(name)
+    return urlparse(PG_URL)._replace(path="/" + name).geturl()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _drop_pg_databases():
+    yield
+    if not _pg_made:
+        return
+    import psycopg2
+
+    admin = psycopg2.connect(PG_URL)
+    admin.autocommit = True
+    for name in _pg_made:
         admin.cursor().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                                "WHERE datname = %s", (name,))
         admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}"')

@@ -8,11 +8,9 @@ From:/Sent:/To:/Subject: block. Both answer the notice's Message-ID.
 from __future__ import annotations
 
 import html
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from pathlib import Path
 
 from conftest import wait_for
 
@@ -100,11 +98,8 @@ def mail_to(sink, addr: str, subject_has: str = "", n: int = 1, what: str = ""):
 
 def wait_processed(daemon, n: int):
     """Wait until n spooled messages are processed (done or quarantined)."""
-    db = Path(daemon.folder) / "ticketd-spool.db"
-
     def done():
-        with sqlite3.connect(db, timeout=30) as c:
-            return c.execute("select count(*) from spool where state != 'new'").fetchone()[0] >= n
+        return daemon.spool_sql("select count(*) from spool where state != 'new'")[0][0] >= n
     wait_for(done, what=f"{n} processed messages")
 
 
@@ -117,8 +112,7 @@ def age_ticket(daemon, ticket_id: int, column: str, days: float) -> None:
     """Move one of a ticket's times back, as if `days` had passed."""
     assert column in ("resolved_at", "closed_at")
     when = (datetime.now(UTC) - timedelta(days=days)).replace(tzinfo=None)
-    with sqlite3.connect(Path(daemon.folder) / "ticketd.db", timeout=30) as c:
-        c.execute(f"update ticket set {column} = ? where id = ?", (str(when), ticket_id))
+    daemon.execute(f"update ticket set {column} = ? where id = ?", str(when), ticket_id)
 
 
 def statuses(detail: dict) -> list[tuple[str, str, str]]:

@@ -6,12 +6,11 @@ from __future__ import annotations
 import os
 import signal
 import smtplib
-import sqlite3
 import threading
 from collections import Counter
 from pathlib import Path
 
-from conftest import SPOOL_FILE, Sink, config_text, make_mail, send, wait_for
+from conftest import Sink, config_text, make_mail, send, wait_for
 
 
 def core_config(sink_port=None, directory=None, **daemon_options) -> str:
@@ -35,17 +34,11 @@ def status(d) -> tuple[int, dict]:
 def test_smtp_answers_250_while_the_ticket_store_is_locked_and_kill_9_loses_nothing(
         daemon_factory, sink):
     d = daemon_factory(core_config(sink.port, lock_timeout_seconds=2))
-    blocker = sqlite3.connect(d.folder / "ticketd.db", timeout=5, isolation_level=None)
-    blocker.execute("BEGIN EXCLUSIVE")  # a backup or a long report holds the ticket store
-    try:
+    with d.locked_tickets():  # a backup or a long report holds the ticket store
         with smtplib.SMTP("127.0.0.1", d.port, timeout=2) as s:  # 250 within 2 s, or raise
             assert s.send_message(make_mail(message_id="<locked@customer.example>")) == {}
         assert spool_states(d) == {"new": 1}
-        assert d.sql("SELECT count(*) FROM ticket") == [(0,)]
         d.kill9_all()
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
     d.start()
     tickets = wait_for(d.tickets, what="the ticket after the restart")
     wait_for(lambda: len(sink.to("dana@customer.example")) == 1, what="one acknowledgement")
@@ -61,8 +54,7 @@ def test_a_spool_row_applied_but_not_finished_is_finished_not_applied_again(daem
     wait_for(lambda: len(sink.messages) == 2, what="the two notices")
     daemon.stop()
     # The state a crash leaves between the ticket commit and the spool commit:
-    with sqlite3.connect(daemon.folder / SPOOL_FILE) as con:
-        con.execute("UPDATE spool SET state = 'new', attempts = 1, outcome = NULL")
+    daemon.spool_execute("UPDATE spool SET state = 'new', attempts = 1, outcome = NULL")
     daemon.start()
     wait_for(lambda: spool_states(daemon) == {"done": 1}, what="the row finished again")
     assert daemon.sql("SELECT count(*) FROM ticket") == [(1,)]
@@ -166,13 +158,8 @@ def test_a_relay_that_refuses_is_named_by_status_and_mail_goes_out_when_it_is_ba
 
 
 def test_ingest_stores_mail_while_the_ticket_store_is_locked(daemon):
-    blocker = sqlite3.connect(daemon.folder / "ticketd.db", timeout=5, isolation_level=None)
-    blocker.execute("BEGIN EXCLUSIVE")
-    try:
+    with daemon.locked_tickets():
         r = daemon.cli("ingest", input=make_mail(subject="Piped").as_bytes())
         assert r.returncode == 0
         assert spool_states(daemon) == {"new": 1}
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
     wait_for(lambda: [t["subject"] for t in daemon.tickets()] == ["Piped"], what="the ticket")

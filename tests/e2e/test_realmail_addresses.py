@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
+from datetime import UTC, datetime
 
 from conftest import config_text, make_mail, send, wait_for
 
@@ -149,13 +149,12 @@ def test_user_pain_07_message_that_kept_killing_the_worker_is_quarantined_then_r
     daemon = daemon_factory(config_text(sink.port), start=False)
     daemon.start().stop()  # creates the stores
     raw = make_mail(subject="Poison?").as_bytes()
-    db = sqlite3.connect(daemon.folder / "ticketd-spool.db")
-    with db:  # as if the worker had died on this message three times already
-        db.execute("insert into spool (received_at, source, mailbox, dedupe_key, mail_from, "
-                   "rcpt_to, raw, size, state, attempts) values (datetime('now'), 'smtp', "
-                   "'smtp:support@example.com', 'sha:x', ?, '[]', ?, ?, 'new', 3)",
-                   (CUSTOMER, raw, len(raw)))
-    db.close()
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    # as if the worker had died on this message three times already
+    daemon.spool_execute("insert into spool (received_at, source, mailbox, dedupe_key, "
+                         "mail_from, rcpt_to, raw, size, state, attempts) values (?, 'smtp', "
+                         "'smtp:support@example.com', 'sha:x', ?, '[]', ?, ?, 'new', 3)",
+                         now, CUSTOMER, raw, len(raw))
     daemon.start()
     (row,) = wait_for(lambda: daemon.json("quarantine", "list"), what="the quarantine")
     assert "stopped the worker" in row["reason"]

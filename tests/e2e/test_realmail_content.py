@@ -10,7 +10,6 @@ import base64
 import hashlib
 import os
 import smtplib
-import sqlite3
 from email.message import EmailMessage
 from email.policy import SMTP
 
@@ -172,8 +171,7 @@ def test_user_pain_18_same_logo_in_ten_replies_stored_once_and_inline(daemon):
     atts = [a for t in tickets for a in daemon.ticket(t["id"])["messages"][0]["attachments"]]
     assert len(atts) == 10 and all(a["inline"] for a in atts)
     assert len({a["sha256"] for a in atts}) == 1
-    db = sqlite3.connect(daemon.folder / "ticketd.db")
-    assert db.execute("select count(*) from blob").fetchone()[0] == 1
+    assert daemon.sql("select count(*) from blob") == [(1,)]
 
 
 def test_user_pain_24_forward_and_winmail_attachments_reach_the_ticket(daemon):

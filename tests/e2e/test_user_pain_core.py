@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import smtplib
-import sqlite3
 
 import pytest
-from conftest import SPOOL_FILE, config_text, make_mail, send, wait_for
+from conftest import config_text, make_mail, send, wait_for
 
 
 def tickets_n(daemon, n):
@@ -196,15 +195,9 @@ def test_user_pain_32_spool_locked_answers_451_so_the_sender_retries(daemon_fact
     text = config_text(sink.port).replace('log_level = "INFO"',
                                           'log_level = "INFO"\nlock_timeout_seconds = 1')
     d = daemon_factory(text)
-    con = sqlite3.connect(d.folder / SPOOL_FILE, timeout=5, isolation_level=None)
-    con.execute("BEGIN EXCLUSIVE")
-    try:
-        with pytest.raises(smtplib.SMTPDataError) as err:
-            d.send(make_mail(message_id="<retry@cust.example>"))
-        assert err.value.smtp_code == 451
-    finally:
-        con.execute("ROLLBACK")
-        con.close()
+    with d.locked_spool(), pytest.raises(smtplib.SMTPDataError) as err:
+        d.send(make_mail(message_id="<retry@cust.example>"))
+    assert err.value.smtp_code == 451
     d.send(make_mail(message_id="<retry@cust.example>"))  # the sender's retry
     assert tickets_n(d, 1)[0]["requester"] == "dana@customer.example"
 

@@ -6,12 +6,11 @@ test modules import helpers from. Test modules import these fixtures by name.
 
 from __future__ import annotations
 
-import sqlite3
 import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import config_text, make_mail  # noqa: F401 (re-exported)
+from conftest import Store, config_text, make_mail  # noqa: F401 (re-exported)
 from dovecot import DOVEADM, DOVECOT, Dovecot
 
 
@@ -69,13 +68,12 @@ def mails(n: int, tag: str = "m", start: int = 0, to: str = "help@provider.examp
 
 def spool_rows(folder: Path) -> list[tuple]:
     """(mailbox, dedupe_key, state) of every spool row, read straight from the database."""
-    db = folder / "ticketd-spool.db"
-    if not db.exists():
-        return []
-    con = sqlite3.connect(db, timeout=30)
+    store = Store._by_folder.get(folder)
+    if store is None or (not store.pg_url and not (folder / "ticketd-spool.db").exists()):
+        return []  # no daemon has made the stores yet
     try:
-        return con.execute("SELECT mailbox, dedupe_key, state FROM spool").fetchall()
-    except sqlite3.OperationalError:
-        return []
-    finally:
-        con.close()
+        return store.query("spool", "SELECT mailbox, dedupe_key, state FROM spool")
+    except Exception as exc:  # the tables are not there yet: sqlite3 or psycopg2 says so
+        if "spool" in str(exc):
+            return []
+        raise
