@@ -55,11 +55,17 @@ def visible_text(text: str, bare_quotes: bool = True) -> str:
     return cut if cut else text.strip()
 
 
-def visible_html_text(html: str) -> str:
-    """The author's words from HTML: quotes found by markup, then by the text rules."""
-    stripped, _ = strip_html_quotes(html or "")
-    shown = _HR_TAIL.sub("", visible_text(html_to_text(stripped), bare_quotes=False))
-    return shown or visible_text(html_to_text(html or ""), bare_quotes=False)
+def visible_html_text(html: str, converted: str | None = None) -> str:
+    """The author's words from HTML: quotes found by markup, then by the text rules.
+
+    `converted` is html_to_text(html), when the caller has made it already."""
+    stripped, found = strip_html_quotes(html or "")
+    whole = converted if converted is not None or found else html_to_text(html)
+    visible = visible_text(html_to_text(stripped) if found else whole, bare_quotes=False)
+    shown = _HR_TAIL.sub("", visible)
+    if shown or not found:
+        return shown or visible
+    return visible_text(whole if whole is not None else html_to_text(html), bare_quotes=False)
 
 
 def _drop_trailing_attribution(text: str) -> str:
