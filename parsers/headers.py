@@ -7,9 +7,8 @@ and are decoded here, not turned into U+FFFD.
 from __future__ import annotations
 
 from email.message import Message
-from email.utils import getaddresses
 
-from parsers.addresses import parse_address_list
+from parsers.addresses import header_addresses, parse_address_list
 from parsers.charsets import decode_header_value, unescape_8bit
 
 
@@ -41,12 +40,9 @@ class Headers:
         """The first value with encoded words decoded and white space folded."""
         return " ".join(decode_header_value(self.first(name) or "").split())
 
-    def addresses(self, name: str) -> tuple[tuple[str, str], ...]:
-        """(name, addr) pairs: split first, then names decoded, so an encoded comma
-        (`=?utf-8?q?Doe=2C_John?=`) stays inside its name."""
-        values = [" ".join(v.split()) for v in self.all(name)]
-        return parse_address_list([(" ".join(decode_header_value(n).split()), a)
-                                   for n, a in getaddresses(values)])
+    def addresses(self, name: str, label: str) -> tuple[tuple[tuple[str, str], ...], str]:
+        """(name, addr) pairs of every `name` header, capped; "" or the cut as a defect."""
+        return header_addresses(self.all(name), label)
 
     def envelope(self, *names: str) -> tuple[str, ...]:
         """Addresses from X-Original-To, Delivered-To and the like, without repeats."""

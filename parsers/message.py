@@ -6,7 +6,8 @@ Only input with nothing usable raises ParseError, which the pipeline turns
 into a quarantine entry. The steps: take big attachments out
 (parsers.bigparts), build the stdlib tree once (parsers.tree), walk it once
 (parsers.mime); mail-parser looks at the same tree only when the stdlib
-found it broken (parsers.recover).
+found it broken (parsers.recover). Every derived value is capped
+(parsers.limits) and each cut is named in `defects`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from parsers.headers import Headers
 from parsers.mime import Attachment, Forward, Walked, walk
 from parsers.readable import readable
 from parsers.recover import recover
-from parsers.references import message_id_list, normalize_message_id
+from parsers.references import capped_id_list, normalize_message_id
 from parsers.robots import HUMAN, RobotFinding, detect_robot
 from parsers.tree import TOO_DEEP, build
 
@@ -112,15 +113,16 @@ def _assemble(raw, headers: Headers, walked: Walked, msg, defects: list[str],
               received_at) -> ParsedMessage:
     subject = headers.decoded("subject")
     firsts = headers.firsts()
-    from_, reply_to, to, cc = _participants(headers)
-    shown = readable(walked, subject)
+    from_, reply_to, to, cc = _participants(headers, defects)
+    shown = readable(walked, subject, defects)
     robot = _robot(firsts, headers, from_, subject)
+    in_reply_to, _ = capped_id_list("In-Reply-To", headers.first("in-reply-to"))
+    references, note = capped_id_list("References", headers.first("references"))
     date, date_note = message_date(headers.first("date"), received_at)
-    defects += [date_note] if date_note else []
+    defects += [n for n in (note, date_note) if n]
     return ParsedMessage(
         message_id=normalize_message_id(headers.first("message-id")),
-        in_reply_to=message_id_list(headers.first("in-reply-to")),
-        references=message_id_list(headers.first("references")),
+        in_reply_to=in_reply_to, references=references,
         from_=from_, reply_to=reply_to, to=to, cc=cc,
         original_to=headers.envelope("x-original-to", "envelope-to"),
         delivered_to=headers.envelope("delivered-to"),
@@ -140,10 +142,15 @@ def _assemble(raw, headers: Headers, walked: Walked, msg, defects: list[str],
     )
 
 
-def _participants(headers: Headers):
-    """From, Reply-To, To and Cc."""
-    from_list, reply_to, to, cc = (headers.addresses(n) for n in ("from", "reply-to", "to", "cc"))
-    return (from_list[0] if from_list else None), reply_to, to, cc
+def _participants(headers: Headers, defects: list[str]):
+    """From, Reply-To, To and Cc, each capped."""
+    out = []
+    for name, label in (("from", "From"), ("reply-to", "Reply-To"), ("to", "To"), ("cc", "Cc")):
+        pairs, note = headers.addresses(name, label)
+        out.append(pairs)
+        if note:
+            defects.append(note)
+    return (out[0][0] if out[0] else None), out[1], out[2], out[3]
 
 
 def _robot(firsts: dict[str, str], headers: Headers, from_, subject: str) -> RobotFinding:

@@ -6,8 +6,8 @@ stdlib, and the stdlib's defects are gathered on the way. The walk is
 iterative and stops at a fixed depth, so 1,000 nested multiparts cost
 nothing. Forwarded messages (message/rfc822) are kept whole as .eml and
 their text is shown apart from the outer body, so the quote stripper never
-cuts them. winmail.dat (TNEF) is unpacked; an S/MIME signature is kept as an
-attachment.
+cuts them; forwards inside forwards are read to MAX_FORWARD_DEPTH.
+winmail.dat (TNEF) is unpacked; an S/MIME signature is kept as an attachment.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from parsers.bigparts import MARKER, Extracted
 from parsers.body import html_to_text
 from parsers.charsets import decode_bytes, decode_header_value
 from parsers.filenames import eml_name, safe_filename
+from parsers.limits import MAX_FORWARD_DEPTH
 from parsers.parts import Attachment, Forward, Walked
 from parsers.tnef import TNEF_TYPES, unpack_tnef
 
@@ -128,6 +129,10 @@ def _forward(part: Message, out: Walked, level: int) -> None:
     subject = decode_header_value(inner.get("subject") or "")
     if level == 1:  # inner forwards are inside this .eml already
         out.attachments.append(Attachment(eml_name(subject), "message/rfc822", _eml(inner)))
+    if level > MAX_FORWARD_DEPTH:
+        out.defects.append(f"forwarded messages nested deeper than {MAX_FORWARD_DEPTH} "
+                           "levels are kept only inside the .eml attachment")
+        return
     nested = walk(inner, None, MAX_DEPTH // 2, "forward", level)
     out.forwards.append(Forward(" ".join(subject.split()),
                                 decode_header_value(inner.get("from") or ""),

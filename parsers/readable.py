@@ -3,7 +3,7 @@
 A written plain part is stripped as text; HTML-only mail by its markup,
 converted once. A forward (Fwd:, FW:, WG:...) is kept whole: the old mail
 under it is what we are sent. Forwarded messages follow the author's text,
-never quote-stripped.
+never quote-stripped. Each cap on the way is named in the defects.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from parsers.body import html_to_text, visible_html_text, visible_text
+from parsers.body import tidy_text, visible_html_text, visible_text
+from parsers.htmltidy import cap_html, tidy_html
 from parsers.inline import link_inline_images
+from parsers.limits import MAX_QUOTE_CHARS, cut_note
 from parsers.parts import Attachment, Forward, Walked
 
 _FORWARD_SUBJECT = re.compile(r"^\s*(fwd?|wg|tr|rv|enc|doorst|vs|vb|i|转发|轉寄)\s*:", re.I)
@@ -26,27 +28,35 @@ class Readable:
     attachments: tuple[Attachment, ...]
 
 
-def readable(walked: Walked, subject: str) -> Readable:
+def readable(walked: Walked, subject: str, defects: list[str]) -> Readable:
     plain = "\n".join(p for p in walked.plain if p) or "\n".join(walked.fallback_plain)
     html = "\n".join(p for p in walked.html if p) or "\n".join(walked.fallback_html)
     html, attachments = link_inline_images(html, walked.attachments)
-    converted = None
+    tidied = converted = None
     if not plain.strip() and html.strip():
-        converted = plain = html_to_text(html)
+        tidied = tidy_html(cap_html(html, defects), defects)
+        converted = plain = tidy_text(tidied)
     text = plain.replace("\r\n", "\n").replace("\x00", "")
     written = any(p.strip() for p in walked.plain + walked.fallback_plain)
-    shown = _visible(text, html, written, subject, converted)
+    shown = _visible(text, tidied, written, subject, converted, defects)
     shown = shown or _placeholder(attachments)
     forwarded = _forward_text(walked.forwards)
     return Readable(text + forwarded, html, shown + forwarded, tuple(attachments))
 
 
-def _visible(text: str, html: str, written: bool, subject: str, converted: str | None) -> str:
+def _visible(text: str, tidied: str | None, written: bool, subject: str,
+             converted: str | None, defects: list[str]) -> str:
     if _FORWARD_SUBJECT.match(subject):
         return text.strip()
-    if written or converted is None:
+    _note_cut(defects, "text searched for quoted history", len(text), MAX_QUOTE_CHARS)
+    if written or tidied is None:
         return visible_text(text)
-    return visible_html_text(html, converted) or visible_text(text, False)
+    return visible_html_text(tidied, converted, tidy=False) or visible_text(text, False)
+
+
+def _note_cut(defects: list[str], what: str, size: int, limit: int) -> None:
+    if size > limit:
+        defects.append(cut_note(what, limit, size, "characters"))
 
 
 def _placeholder(attachments) -> str:
