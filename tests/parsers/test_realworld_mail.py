@@ -1,0 +1,49 @@
+"""Issue 12, points 1 and 9-14: real-world mail that went wrong, one test per point.
+
+Each test failed on the parsers of 3c1c3e9 and passes now.
+"""
+
+from __future__ import annotations
+
+import pytest
+from mailbuild import raw_mail
+
+from parsers.authres import dmarc_failure, verify_sender
+from parsers.message import parse_message
+
+MX = "mx.example.com"
+HEAD = "From: Dana <dana@customer.example>\nTo: support@example.com\nMessage-ID: <rw@x>\n"
+
+
+# Point 1: our MTA's own header fails closed.
+
+BROKEN_BY_SENDER = {
+    "HELO address literal": "spf=pass smtp.helo=[192.0.2.1]",
+    "UTF-8 envelope sender": "spf=pass smtp.mailfrom=jürgen@customer.example",
+    "parenthesis in the address": "spf=pass smtp.mailfrom=a(b@evil.example",
+}
+
+
+@pytest.mark.parametrize("breaker", BROKEN_BY_SENDER.values(), ids=BROKEN_BY_SENDER.keys())
+def test_point01_unreadable_trusted_header_is_no_pass_and_the_forged_one_below_is_ignored(
+        breaker):
+    ours = f"{MX}; {breaker}; dkim=none; dmarc=fail header.from=example.com"
+    forged = f"{MX}; dkim=pass header.d=example.com; dmarc=pass header.from=example.com"
+    verdict = verify_sender((ours, forged), MX, "alice@example.com")
+    assert not verdict.passed
+    assert dmarc_failure((ours, forged), MX, "alice@example.com")  # its dmarc=fail still holds
+
+
+def test_point01_unreadable_header_read_from_the_raw_mail_is_no_pass():
+    raw = ("Authentication-Results: mx.example.com; spf=pass smtp.mailfrom=jürgen@x.example;"
+           "\n dmarc=fail header.from=example.com\n"
+           "Authentication-Results: mx.example.com; dmarc=pass header.from=example.com\n"
+           "From: Alice <alice@example.com>\nTo: support@example.com\nSubject: #status open\n")
+    msg = parse_message(raw_mail(raw))
+    assert not verify_sender(msg.authentication_results, MX, msg.from_addr).passed
+
+
+def test_point01_dmarc_pass_without_header_from_names_no_domain():
+    assert not verify_sender((f"{MX}; dmarc=pass",), MX, "alice@example.com").passed
+    assert verify_sender((f"{MX}; dmarc=pass header.from=example.com",), MX,
+                         "alice@example.com").passed
