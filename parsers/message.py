@@ -3,11 +3,12 @@
 A parse never raises on bad input: broken MIME, unknown or lying charsets and
 NUL bytes give a message with `defects` listed and text decoded with U+FFFD.
 Only input with nothing usable raises ParseError, which the pipeline turns
-into a quarantine entry. The steps: take big attachments out
-(parsers.bigparts), build the stdlib tree once (parsers.tree), walk it once
-(parsers.mime); mail-parser looks at the same tree only when the stdlib
-found it broken (parsers.recover). Every derived value is capped
-(parsers.limits) and each cut is named in `defects`.
+into a quarantine entry. The steps: mend the raw header block
+(parsers.repair), take big attachments out (parsers.bigparts), build the
+stdlib tree once (parsers.tree), walk it once (parsers.mime); mail-parser
+looks at the same tree only when the stdlib found it broken
+(parsers.recover). Every derived value is capped (parsers.limits) and each
+cut is named in `defects`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from parsers.mime import Attachment, Forward, Walked, walk
 from parsers.readable import readable
 from parsers.recover import recover
 from parsers.references import capped_id_list, normalize_message_id
+from parsers.repair import repair
 from parsers.robots import HUMAN, RobotFinding, detect_robot
 from parsers.tree import TOO_DEEP, build
 
@@ -86,15 +88,14 @@ def parse_message(raw: bytes, received_at: datetime | None = None) -> ParsedMess
     """Parse one RFC 5322 message; see the module docstring for the guarantees."""
     if not raw or not raw.strip():
         raise ParseError("empty message")
-    clean = raw.replace(b"\x00", b"") if b"\x00" in raw else raw
-    defects = ["NUL bytes removed"] if len(clean) != len(raw) else []
-    extracted = extract_big_parts(clean)
+    mended = repair(raw)
+    extracted = extract_big_parts(mended.raw)
     try:
         msg, too_deep = build(extracted.raw)
         walked = _walk(msg, extracted, too_deep)
     except Exception as exc:  # the stdlib parser and walk on input nobody foresaw
         raise ParseError(f"the MIME structure could not be read: {exc!r}") from exc
-    defects += walked.defects
+    defects = list(mended.notes) + walked.defects
     if walked.mime_defects:
         defects += recover(msg, walked, len(extracted.raw))
     headers = Headers(msg)

@@ -47,3 +47,37 @@ def test_point01_dmarc_pass_without_header_from_names_no_domain():
     assert not verify_sender((f"{MX}; dmarc=pass",), MX, "alice@example.com").passed
     assert verify_sender((f"{MX}; dmarc=pass header.from=example.com",), MX,
                          "alice@example.com").passed
+
+
+# Point 10: a header line without its leading white space.
+
+def test_point10_broken_folded_line_does_not_end_the_header_block():
+    raw = raw_mail("Received: from mx.customer.example\nby mail.example.com with ESMTP\n"
+                   "From: Dana <dana@customer.example>\nSubject: Printer on fire\n"
+                   "To: support@example.com\nMIME-Version: 1.0\n"
+                   "Content-Type: text/html; charset=utf-8\n",
+                   "<p>It is <b>burning</b>.</p>")
+    msg = parse_message(raw)
+    assert msg.from_addr == "dana@customer.example"
+    assert msg.subject == "Printer on fire"
+    assert msg.text == "It is burning."
+    assert any("read as folded" in d for d in msg.defects)
+
+
+def test_point10_space_before_the_colon_keeps_the_header():
+    raw = raw_mail("From: Dana <dana@customer.example>\nSubject : Printer\n"
+                   "To: support@example.com\nContent-Type: text/plain\n")
+    msg = parse_message(raw)
+    assert msg.subject == "Printer"
+    assert msg.to == (("", "support@example.com"),)
+
+
+# Point 11: a junk first line.
+
+@pytest.mark.parametrize("junk", [">From dana@customer.example Mon Jan  6 10:00:00 2025",
+                                  "Archived-by listkeeper 2.1"])
+def test_point11_junk_first_line_before_the_headers_does_not_lose_the_message(junk):
+    msg = parse_message(raw_mail(f"{junk}\n{HEAD}Subject: Printer\n", "It broke.\n"))
+    assert msg.from_addr == "dana@customer.example"
+    assert msg.subject == "Printer"
+    assert msg.text.strip() == "It broke."
