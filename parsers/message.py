@@ -17,6 +17,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from parsers.addresses import robot_sender
 from parsers.bigparts import extract_big_parts
 from parsers.charsets import decode_header_value
 from parsers.dates import message_date
@@ -42,7 +43,7 @@ class ParsedMessage:
     message_id: str | None
     in_reply_to: tuple[str, ...]
     references: tuple[str, ...]
-    from_: tuple[str, str] | None  # (name, addr)
+    from_: tuple[str, str] | None  # (name, addr); addr is a bare `mailer-daemon` for bounces
     reply_to: tuple[tuple[str, str], ...]
     to: tuple[tuple[str, str], ...]
     cc: tuple[tuple[str, str], ...]
@@ -144,14 +145,18 @@ def _assemble(raw, headers: Headers, walked: Walked, msg, defects: list[str],
 
 
 def _participants(headers: Headers, defects: list[str]):
-    """From, Reply-To, To and Cc, each capped."""
+    """From, Reply-To, To and Cc, each capped; a bare MAILER-DAEMON is a usable From."""
     out = []
     for name, label in (("from", "From"), ("reply-to", "Reply-To"), ("to", "To"), ("cc", "Cc")):
         pairs, note = headers.addresses(name, label)
         out.append(pairs)
         if note:
             defects.append(note)
-    return (out[0][0] if out[0] else None), out[1], out[2], out[3]
+    from_list = out[0]
+    if not from_list:
+        robot = robot_sender(headers.decoded("from"))
+        from_list = (robot,) if robot else ()
+    return (from_list[0] if from_list else None), out[1], out[2], out[3]
 
 
 def _robot(firsts: dict[str, str], headers: Headers, from_, subject: str) -> RobotFinding:

@@ -72,7 +72,30 @@ def test_point10_space_before_the_colon_keeps_the_header():
     assert msg.to == (("", "support@example.com"),)
 
 
-# Point 11: a junk first line.
+# Point 11: valid addresses, bare MAILER-DAEMON, a junk first line.
+
+def test_point11_quoted_local_part_is_an_address():
+    msg = parse_message(raw_mail('From: "#FAX#123"@fax.customer.example\n'
+                                 "To: support@example.com\nSubject: fax\n"))
+    assert msg.from_addr == '"#fax#123"@fax.customer.example'
+
+
+def test_point11_name_and_address_without_angle_brackets():
+    msg = parse_message(raw_mail("From: Dana Customer dana@customer.example\n"
+                                 "To: support@example.com\nSubject: hi\n"))
+    assert msg.from_ == ("Dana Customer", "dana@customer.example")
+
+
+def test_point11_bounce_from_a_bare_mailer_daemon_is_a_bounce():
+    raw = raw_mail("From: MAILER-DAEMON\nTo: support@example.com\nReturn-Path: <>\n"
+                   "Subject: Undelivered Mail Returned to Sender\n",
+                   "Your message could not be delivered.\n\n"
+                   "Message-ID: <ticketd.feed@example.com>\nSubject: [Ticket #9] x\n")
+    msg = parse_message(raw)
+    assert msg.from_addr == "mailer-daemon"
+    assert msg.robot.is_bounce
+    assert msg.bounce.message_ids == ("ticketd.feed@example.com",)
+
 
 @pytest.mark.parametrize("junk", [">From dana@customer.example Mon Jan  6 10:00:00 2025",
                                   "Archived-by listkeeper 2.1"])
