@@ -121,14 +121,17 @@ def _filename(part: Message) -> str:
 
 
 def _forward(part: Message, out: Walked, level: int) -> None:
-    """A forwarded message: kept as .eml, its text shown."""
+    """A forwarded message: kept as .eml (named as the sender named it), its text shown."""
     inner = part.get_payload()
     inner = inner[0] if isinstance(inner, list) and inner else inner
     if not isinstance(inner, Message):
         return
     subject = decode_header_value(inner.get("subject") or "")
     if level == 1:  # inner forwards are inside this .eml already
-        out.attachments.append(Attachment(eml_name(subject), "message/rfc822", _eml(inner)))
+        name = _filename(part)
+        out.attachments.append(Attachment(safe_filename(name, "message/rfc822") if name
+                                          else eml_name(subject), "message/rfc822",
+                                          _eml(inner)))
     if level > MAX_FORWARD_DEPTH:
         out.defects.append(f"forwarded messages nested deeper than {MAX_FORWARD_DEPTH} "
                            "levels are kept only inside the .eml attachment")

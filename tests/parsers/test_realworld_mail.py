@@ -104,3 +104,19 @@ def test_point11_junk_first_line_before_the_headers_does_not_lose_the_message(ju
     assert msg.from_addr == "dana@customer.example"
     assert msg.subject == "Printer"
     assert msg.text.strip() == "It broke."
+
+
+# Point 13: an attached message's own name.
+
+@pytest.mark.parametrize("headers", [
+    'Content-Type: message/rfc822\r\nContent-Disposition: attachment; filename="complaint.eml"',
+    'Content-Type: message/rfc822; name="complaint.eml"\r\nContent-Disposition: attachment',
+], ids=["filename", "name"])
+def test_point13_attached_message_keeps_the_name_it_was_sent_with(headers):
+    inner = "From: Bob <bob@vendor.example>\r\nSubject: Your order 77\r\n\r\nLost.\r\n"
+    body = ("--B\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n--B\r\n" + headers
+            + "\r\n\r\n" + inner + "\r\n--B--\r\n")
+    msg = parse_message(raw_mail(HEAD + "Subject: fwd\nMIME-Version: 1.0\n"
+                                 "Content-Type: multipart/mixed; boundary=B\n", body))
+    assert [a.filename for a in msg.attachments] == ["complaint.eml"]
+    assert msg.forwards[0].subject == "Your order 77"
