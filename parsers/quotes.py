@@ -21,10 +21,13 @@ import quotequail
 
 _WROTE = (
     r"wrote|schrieb|a écrit|escribió|escreveu|schreef|het volgende geschreven|ha scritto|"
-    r"skrev|kirjoitti|napisał|pisze|napsal|писал|написал|yazdı|έγραψε|írta|a scris|"
+    r"skrev|kirjoitti|napisał|pisze|napsal|(?:на)?писал(?:\(а\)|а)?|пишет|написав|пише|"
+    r"yazdı|έγραψε|írta|a scris|"
     r"写道|寫道|のメッセージ|さんは書きました|書きました"
 )
 _LEAD = r"On|Am|Le|El|Em|Às|Op|Il|Il giorno|Den|På|Dne|W dniu|Το|В|在|於"
+# Clients wrap long attributions inside the brackets: `Support <` / `support@x>:`.
+_ANGLE_ADDR = r"< ?[^>\s]+@[^>\s]+ ?>"
 # One attribution, possibly wrapped over up to three lines by the sender's client. It
 # must name a date or an address, so "My colleague wrote:" in a sentence is not one.
 _ATTRIBUTION = re.compile(
@@ -33,9 +36,9 @@ _ATTRIBUTION = re.compile(
     rf"|.{{0,200}}(?:{_WROTE})"
     rf"|.{{0,120}}\b(?:wrote|schrieb|schreef|skrev) (?:on|am|op|den)\b.{{0,120}}"
     rf"|.{{0,120}}\d[:.]\d\d\b.{{0,40}}\b(?:{_WROTE})\s.{{0,100}}@.{{0,100}}"
-    rf"|\d{{4}}年\d{{1,2}}月\d{{1,2}}日.{{0,120}}<[^>\s]+@[^>\s]+>"
-    rf"|.{{0,60}}\b\d{{1,2}}:\d\d\b.{{0,100}}<[^>\s]+@[^>\s]+>"
-    rf"|\d{{4}}[/.-]\d{{1,2}}[/.-]\d{{1,2}}.{{0,120}}<[^>\s]+@[^>\s]+>"
+    rf"|\d{{4}}年\d{{1,2}}月\d{{1,2}}日.{{0,120}}{_ANGLE_ADDR}"
+    rf"|.{{0,60}}\b\d{{1,2}}:\d\d\b.{{0,100}}{_ANGLE_ADDR}"
+    rf"|\d{{4}}[/.-]\d{{1,2}}[/.-]\d{{1,2}}.{{0,120}}{_ANGLE_ADDR}"
     rf")\s*[:：]\s*$",
     re.IGNORECASE,
 )
@@ -64,6 +67,7 @@ _FORWARD = re.compile(r"^\s*(-{3,}\s*forwarded message|begin forwarded message:|
 
 
 MAX_ATTRIBUTION_TRIES = 600  # windows ending in a colon tested per text: 0.3 ms at worst each
+_INVISIBLE = "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 
 
 def strip_quotes(text: str, bare_quotes: bool = True) -> str:
@@ -92,7 +96,7 @@ class _Lines:
 
     def __init__(self, text: list[str]):
         self.text = text
-        right = [ln.rstrip() for ln in text]
+        right = [ln.rstrip().rstrip(_INVISIBLE) for ln in text]
         left = [ln.lstrip() for ln in right]
         self.quoted = [ln.startswith(">") for ln in left]
         self.blank = [not ln.strip() for ln in text]
@@ -156,11 +160,11 @@ def attribution_at(lines: list[str], i: int, budget: _Lines | None = None) -> in
     for n in (1, 2, 3):
         if i + n > len(lines) or not lines[i + n - 1].strip():
             break  # a wrapped attribution never spans a blank line
-        if not lines[i + n - 1].rstrip().endswith((":", "：")):
+        if not lines[i + n - 1].rstrip().rstrip(_INVISIBLE).endswith((":", "：")):
             continue  # every attribution ends in a colon: skip the costly match
         if budget is not None:
             budget.tries -= 1
-        joined = " ".join(ln.strip() for ln in lines[i : i + n])
+        joined = " ".join(ln.strip().strip(_INVISIBLE) for ln in lines[i : i + n])
         if len(joined) < 400 and _ATTRIBUTION.match(joined) and _EVIDENCE.search(joined):
             return n
     return 0

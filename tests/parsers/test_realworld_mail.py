@@ -120,3 +120,25 @@ def test_point13_attached_message_keeps_the_name_it_was_sent_with(headers):
                                  "Content-Type: multipart/mixed; boundary=B\n", body))
     assert [a.filename for a in msg.attachments] == ["complaint.eml"]
     assert msg.forwards[0].subject == "Your order 77"
+
+
+# Point 14: attributions wrapped over two lines.
+
+WRAPPED = {
+    "Gmail ru, wrapped inside <>": ("пт, 6 янв. 2025 г. в 10:00, Example Support <",
+                                    "support@example.com>:"),
+    "Thunderbird ru": ("06.01.2025 10:00, Example Support", "пишет:"),
+    "Android ru, написал(а)": ('02.04.2012 14:20 пользователь "Example Support" '
+                               "<support@example.com>", "написал(а):"),
+    "trailing direction mark": ("On Mon, 6 Jan 2025 at 10:00, Example Support "
+                                "<support@example.com>", "wrote:\u200e"),
+}
+
+
+@pytest.mark.parametrize("attribution", WRAPPED.values(), ids=WRAPPED.keys())
+def test_point14_attribution_wrapped_over_two_lines_is_cut(attribution):
+    body = "\n".join(["Спасибо, всё работает.", "", *attribution, "",
+                      "> Здравствуйте,", "> перезагрузите принтер.", ""])
+    msg = parse_message(raw_mail(HEAD + "Subject: Re: Printer\n"
+                                 "Content-Type: text/plain; charset=utf-8\n", body))
+    assert msg.visible_text == "Спасибо, всё работает."
