@@ -67,7 +67,7 @@ def _content_type(part: Message) -> str:
 def _leaf(part: Message, ctype: str, out: Walked, extracted, source: str) -> None:
     data = _payload(part, extracted)
     filename = _filename(part)
-    disposition = (part.get("content-disposition") or "").strip().lower()
+    disposition = _header(part, "content-disposition").strip().lower()
     is_attachment = disposition.startswith("attachment") or bool(filename)
     if ctype in TNEF_TYPES or filename.lower() == "winmail.dat":
         unpack_tnef(data, out)
@@ -77,12 +77,12 @@ def _leaf(part: Message, ctype: str, out: Walked, extracted, source: str) -> Non
         ctype = "text/plain"
         out.defects.append("a multipart body without its boundary was read as text")
     if ctype in ("text/plain", "text/html") and not is_attachment:
-        text = decode_bytes(data, part.get_param("charset"))
+        text = decode_bytes(data, _param(part, "charset"))
         (out.plain if ctype == "text/plain" else out.html).append(text)
         return
     if not data and not filename:
         return
-    cid = decode_header_value(part.get("content-id") or "").strip().strip("<>")
+    cid = decode_header_value(_header(part, "content-id")).strip().strip("<>")
     out.attachments.append(Attachment(
         filename=safe_filename(filename, ctype),
         content_type=ctype,
@@ -91,6 +91,19 @@ def _leaf(part: Message, ctype: str, out: Walked, extracted, source: str) -> Non
         inline=disposition.startswith("inline") or (bool(cid) and not disposition),
         source=source,
     ))
+
+
+def _header(part: Message, name: str) -> str:
+    value = part.get(name)
+    return "" if value is None else str(value)
+
+
+def _param(part: Message, name: str) -> str | None:
+    try:
+        value = part.get_param(name)
+    except Exception:
+        return None
+    return value if isinstance(value, str) else None
 
 
 def _payload(part: Message, extracted: Extracted | None) -> bytes:
@@ -109,15 +122,31 @@ def _payload(part: Message, extracted: Extracted | None) -> bytes:
 
 
 def _filename(part: Message) -> str:
-    if part.get("content-disposition") is None and "name" not in str(part.get("content-type")):
+    if part.get("content-disposition") is None and "name" not in _header(part, "content-type"):
         return ""  # most body parts: no parameter to parse
     try:
-        name = part.get_filename() or part.get_param("name") or ""
+        name = (part.get_param("filename", header="content-disposition")
+                or part.get_param("name") or "")
     except Exception:
         name = ""
-    if isinstance(name, tuple):  # an RFC 2231 value get_param did not collapse
-        name = decode_bytes(name[2].encode("latin-1", "replace"), name[0])
-    return decode_header_value(str(name))
+    if isinstance(name, tuple):  # RFC 2231: (charset, language, text)
+        name = _rfc2231(*name)
+    return decode_header_value(str(name)).strip()
+
+
+def _rfc2231(charset: str | None, _language, text: str) -> str:
+    """Percent-decoded bytes arrive as Latin-1 characters; raw 8-bit ones already as text.
+    A value without its charset is read as UTF-8 when it is (the stdlib says ASCII)."""
+    try:
+        data = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return text
+    if charset:
+        return decode_bytes(data, charset)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return text
 
 
 def _forward(part: Message, out: Walked, level: int) -> None:

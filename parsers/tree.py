@@ -1,7 +1,9 @@
 """The MIME tree, built once by the stdlib parser (as mail-parser itself builds it).
 
-Nesting past what the parser can recurse through keeps the headers only, and
-the caller says why the body is missing.
+The policy is compat32 with one change: a header holding raw 8-bit bytes is
+read as text (UTF-8, else Windows-1252 for short values) instead of a
+`Header` object, so `get_filename()` and `get_param()` work on it rather than
+raising (`'Header' object has no attribute 'strip'`) or giving U+FFFD.
 """
 
 from __future__ import annotations
@@ -9,18 +11,28 @@ from __future__ import annotations
 import re
 from email.message import Message
 from email.parser import BytesParser
-from email.policy import compat32
+from email.policy import Compat32
+
+from parsers.charsets import unescape_8bit
 
 TOO_DEEP = "MIME structure nested too deep to read"
 MAX_MULTIPARTS = 200  # more multipart containers than this is an attack, not a mail
 _MULTIPART_HEADER = re.compile(rb"(?im)^content-type:[ \t]*multipart/")
 
 
+class ReadingPolicy(Compat32):
+    def header_fetch_parse(self, name, value):
+        if isinstance(value, str) and not value.isascii():
+            return unescape_8bit(value)
+        return super().header_fetch_parse(name, value)
+
+
 def build(raw: bytes) -> tuple[Message, bool]:
     """(the message, False) or, when nesting defeats the parser, (its headers only, True)."""
+    policy = ReadingPolicy()
     try:
         if len(_MULTIPART_HEADER.findall(raw)) > MAX_MULTIPARTS:
             raise RecursionError("too many nested multiparts to try")
-        return BytesParser(policy=compat32).parsebytes(raw), False
+        return BytesParser(policy=policy).parsebytes(raw), False
     except RecursionError:
-        return BytesParser(policy=compat32).parsebytes(raw, headersonly=True), True
+        return BytesParser(policy=policy).parsebytes(raw, headersonly=True), True

@@ -6,7 +6,7 @@ Each test failed on the parsers of 3c1c3e9 and passes now.
 from __future__ import annotations
 
 import pytest
-from mailbuild import raw_mail
+from mailbuild import b64, raw_mail
 
 from parsers.authres import dmarc_failure, verify_sender
 from parsers.message import parse_message
@@ -47,6 +47,29 @@ def test_point01_dmarc_pass_without_header_from_names_no_domain():
     assert not verify_sender((f"{MX}; dmarc=pass",), MX, "alice@example.com").passed
     assert verify_sender((f"{MX}; dmarc=pass header.from=example.com",), MX,
                          "alice@example.com").passed
+
+
+# Point 9: 8-bit parameters.
+
+EIGHT_BIT_PARTS = {
+    "filename": 'Content-Type: application/pdf\r\nContent-Disposition: attachment; '
+                'filename="Prüfung.pdf"',
+    "name": 'Content-Type: application/pdf; name="Prüfung.pdf"',
+    "filename*": "Content-Type: application/pdf\r\nContent-Disposition: attachment; "
+                 'filename*="Prüfung.pdf"',
+    "continued": "Content-Type: application/pdf\r\nContent-Disposition: attachment; "
+                 'filename*0="Prü"; filename*1="fung.pdf"',
+}
+
+
+@pytest.mark.parametrize("headers", EIGHT_BIT_PARTS.values(), ids=EIGHT_BIT_PARTS.keys())
+def test_point09_8bit_filename_does_not_quarantine(headers):
+    body = ("--B\r\nContent-Type: text/plain\r\n\r\nScan attached.\r\n--B\r\n" + headers
+            + "\r\nContent-Transfer-Encoding: base64\r\n\r\n" + b64(b"%PDF-1.4") + "\r\n--B--\r\n")
+    msg = parse_message(raw_mail(HEAD + "Subject: scan\nMIME-Version: 1.0\n"
+                                 "Content-Type: multipart/mixed; boundary=B\n", body))
+    assert msg.text.strip() == "Scan attached."
+    assert [(a.filename, a.data) for a in msg.attachments] == [("Prüfung.pdf", b"%PDF-1.4")]
 
 
 # Point 10: a header line without its leading white space.
