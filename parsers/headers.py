@@ -1,7 +1,8 @@
 """The top-level header block, indexed once: lower-case name -> every value, in order.
 
 Values come as written (raw 8-bit bytes kept by the parser as surrogates)
-and are decoded here, not turned into U+FFFD.
+and are decoded here with what the rest of the mail says about its charset
+(parsers.detect.Hint), not turned into U+FFFD or Latin-1 mojibake.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from email.message import Message
 
 from parsers.addresses import header_addresses, parse_address_list
 from parsers.charsets import decode_header_value, unescape_8bit
+from parsers.detect import NO_HINT, Hint
 
 
 class Headers:
-    def __init__(self, msg: Message):
+    def __init__(self, msg: Message, hint: Hint = NO_HINT):
+        self.hint = hint
         self._index: dict[str, list[str]] = {}
         for name, value in _raw_items(msg):
             self._index.setdefault(str(name).strip().lower(), []).append(_text(value))
@@ -23,22 +26,22 @@ class Headers:
 
     def all(self, name: str) -> list[str]:
         """Every value, 8-bit bytes decoded, RFC 2047 words left as written."""
-        return [unescape_8bit(v) for v in self._index.get(name, ())]
+        return [unescape_8bit(v, self.hint) for v in self._index.get(name, ())]
 
     def first(self, name: str) -> str | None:
         values = self._index.get(name)
-        return unescape_8bit(values[0]) if values else None
+        return unescape_8bit(values[0], self.hint) if values else None
 
     def count(self, name: str) -> int:
         return len(self._index.get(name, ()))
 
     def firsts(self) -> dict[str, str]:
         """Lower-case name -> first value: what ParsedMessage.headers holds."""
-        return {k: unescape_8bit(v[0]) for k, v in self._index.items()}
+        return {k: unescape_8bit(v[0], self.hint) for k, v in self._index.items()}
 
     def decoded(self, name: str) -> str:
         """The first value with encoded words decoded and white space folded."""
-        return " ".join(decode_header_value(self.first(name) or "").split())
+        return " ".join(decode_header_value(self.first(name) or "", self.hint).split())
 
     def addresses(self, name: str, label: str) -> tuple[tuple[tuple[str, str], ...], str]:
         """(name, addr) pairs of every `name` header, capped; "" or the cut as a defect."""

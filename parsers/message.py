@@ -19,8 +19,9 @@ from datetime import datetime
 
 from parsers.addresses import robot_sender
 from parsers.bigparts import extract_big_parts
-from parsers.charsets import decode_header_value
+from parsers.charsets import decode_header_value, raw_hint
 from parsers.dates import message_date
+from parsers.detect import NO_HINT, Hint, script_of
 from parsers.dsn import BounceReport, parse_dsn
 from parsers.headers import Headers
 from parsers.mime import Attachment, Forward, Walked, walk
@@ -91,24 +92,33 @@ def parse_message(raw: bytes, received_at: datetime | None = None) -> ParsedMess
         raise ParseError("empty message")
     mended = repair(raw)
     extracted = extract_big_parts(mended.raw)
+    hint = None if extracted.raw.isascii() else raw_hint(extracted.raw)
     try:
-        msg, too_deep = build(extracted.raw)
-        walked = _walk(msg, extracted, too_deep)
+        msg, too_deep = build(extracted.raw, hint or NO_HINT)
+        walked = _walk(msg, extracted, hint or NO_HINT, too_deep)
     except Exception as exc:  # the stdlib parser and walk on input nobody foresaw
         raise ParseError(f"the MIME structure could not be read: {exc!r}") from exc
     defects = list(mended.notes) + walked.defects
     if walked.mime_defects:
         defects += recover(msg, walked, len(extracted.raw))
-    headers = Headers(msg)
+    headers = Headers(msg, _body_hint(hint, walked))
     if not headers:
         raise ParseError("no header lines found")
     return _assemble(raw, headers, walked, msg, defects, received_at)
 
 
-def _walk(msg, extracted, too_deep: bool) -> Walked:
+def _walk(msg, extracted, hint: Hint, too_deep: bool) -> Walked:
     if too_deep:  # nesting too deep for any MIME parser: say why the body is missing
         return Walked(plain=[f"({TOO_DEEP}; the raw message is kept.)"], defects=[TOO_DEEP])
-    return walk(msg, extracted)
+    return walk(msg, extracted, hint)
+
+
+def _body_hint(hint: Hint | None, walked: Walked) -> Hint:
+    """Raw 8-bit headers are read in the script the body is written in."""
+    if hint is None:
+        return NO_HINT  # an all-ASCII mail: nothing to decode
+    body = "\n".join(walked.plain[:3] + walked.html[:3])
+    return Hint(hint.codecs, script_of(body) or hint.script, hint.sample)
 
 
 def _assemble(raw, headers: Headers, walked: Walked, msg, defects: list[str],
@@ -133,7 +143,7 @@ def _assemble(raw, headers: Headers, walked: Walked, msg, defects: list[str],
         attachments=shown.attachments,
         robot=robot,
         headers=firsts,
-        authentication_results=tuple(decode_header_value(v)
+        authentication_results=tuple(decode_header_value(v, headers.hint)
                                      for v in headers.all("authentication-results")),
         defects=tuple(dict.fromkeys(defects)),
         sha256=hashlib.sha256(raw).hexdigest(),

@@ -18,6 +18,7 @@ from email.policy import compat32
 from parsers.bigparts import MARKER, Extracted
 from parsers.body import html_to_text
 from parsers.charsets import decode_bytes, decode_header_value
+from parsers.detect import NO_HINT, Hint
 from parsers.filenames import eml_name, safe_filename
 from parsers.limits import MAX_FORWARD_DEPTH
 from parsers.parts import Attachment, Forward, Walked
@@ -29,8 +30,8 @@ MAX_DEPTH = 40
 MAX_PARTS = 2000
 
 
-def walk(msg: Message, extracted: Extracted | None = None, depth_limit: int = MAX_DEPTH,
-         source: str = "", forwards: int = 0) -> Walked:
+def walk(msg: Message, extracted: Extracted | None = None, hint: Hint = NO_HINT,
+         depth_limit: int = MAX_DEPTH, source: str = "", forwards: int = 0) -> Walked:
     """Every part of `msg` once; `forwards` is how many message/rfc822 levels we are in."""
     out = Walked()
     stack: list[tuple[Message, int]] = [(msg, 0)]
@@ -51,9 +52,9 @@ def walk(msg: Message, extracted: Extracted | None = None, depth_limit: int = MA
         if ctype.startswith("multipart/") and isinstance(children, list):
             stack.extend((c, depth + 1) for c in reversed(children) if isinstance(c, Message))
         elif ctype == "message/rfc822":
-            _forward(part, out, forwards + 1)
+            _forward(part, out, hint, forwards + 1)
         else:
-            _leaf(part, ctype, out, extracted, source)
+            _leaf(part, ctype, out, extracted, hint, source)
     return out
 
 
@@ -64,7 +65,7 @@ def _content_type(part: Message) -> str:
         return "application/octet-stream"
 
 
-def _leaf(part: Message, ctype: str, out: Walked, extracted, source: str) -> None:
+def _leaf(part: Message, ctype: str, out: Walked, extracted, hint: Hint, source: str) -> None:
     data = _payload(part, extracted)
     filename = _filename(part)
     disposition = _header(part, "content-disposition").strip().lower()
@@ -77,7 +78,7 @@ def _leaf(part: Message, ctype: str, out: Walked, extracted, source: str) -> Non
         ctype = "text/plain"
         out.defects.append("a multipart body without its boundary was read as text")
     if ctype in ("text/plain", "text/html") and not is_attachment:
-        text = decode_bytes(data, _param(part, "charset"))
+        text = decode_bytes(data, _param(part, "charset"), hint)
         (out.plain if ctype == "text/plain" else out.html).append(text)
         return
     if not data and not filename:
@@ -149,13 +150,13 @@ def _rfc2231(charset: str | None, _language, text: str) -> str:
         return text
 
 
-def _forward(part: Message, out: Walked, level: int) -> None:
+def _forward(part: Message, out: Walked, hint: Hint, level: int) -> None:
     """A forwarded message: kept as .eml (named as the sender named it), its text shown."""
     inner = part.get_payload()
     inner = inner[0] if isinstance(inner, list) and inner else inner
     if not isinstance(inner, Message):
         return
-    subject = decode_header_value(inner.get("subject") or "")
+    subject = decode_header_value(inner.get("subject") or "", hint)
     if level == 1:  # inner forwards are inside this .eml already
         name = _filename(part)
         out.attachments.append(Attachment(safe_filename(name, "message/rfc822") if name
@@ -165,10 +166,10 @@ def _forward(part: Message, out: Walked, level: int) -> None:
         out.defects.append(f"forwarded messages nested deeper than {MAX_FORWARD_DEPTH} "
                            "levels are kept only inside the .eml attachment")
         return
-    nested = walk(inner, None, MAX_DEPTH // 2, "forward", level)
+    nested = walk(inner, None, hint, MAX_DEPTH // 2, "forward", level)
     out.forwards.append(Forward(" ".join(subject.split()),
-                                decode_header_value(inner.get("from") or ""),
-                                decode_header_value(inner.get("date") or ""),
+                                decode_header_value(inner.get("from") or "", hint),
+                                decode_header_value(inner.get("date") or "", hint),
                                 _forward_text(nested)))
     out.forwards.extend(nested.forwards)
     out.attachments.extend(nested.attachments)

@@ -5,8 +5,10 @@ Each test failed on the parsers of 3c1c3e9 and passes now.
 
 from __future__ import annotations
 
+import base64
+
 import pytest
-from mailbuild import b64, raw_mail
+from mailbuild import b64, encoded_word, raw_mail
 
 from parsers.authres import dmarc_failure, verify_sender
 from parsers.message import parse_message
@@ -127,6 +129,67 @@ def test_point11_junk_first_line_before_the_headers_does_not_lose_the_message(ju
     assert msg.from_addr == "dana@customer.example"
     assert msg.subject == "Printer"
     assert msg.text.strip() == "It broke."
+
+
+# Point 12: raw 8-bit headers and unlabelled bodies in legacy charsets.
+
+def eight_bit(headers: str, charset: str, body: bytes, ctype: str) -> bytes:
+    head = headers.replace("\n", "\r\n").encode(charset)
+    return head + f"\r\nContent-Type: {ctype}\r\n\r\n".encode() + body
+
+
+@pytest.mark.parametrize("charset,name,subject,body,ctype", [
+    ("koi8-r", "Иван Петров", "Принтер сломался", "Принтер не печатает.".encode("koi8-r"),
+     "text/plain; charset=koi8-r"),
+    ("gbk", "王小明", "打印机坏了", "打印机坏了，请尽快处理。".encode(),
+     "text/plain; charset=utf-8"),
+    ("shift_jis", "山田太郎", "プリンター故障", "プリンターが故障しました。".encode("shift_jis"),
+     "text/plain"),
+], ids=["koi8-r", "gbk", "shift_jis"])
+def test_point12_raw_8bit_headers_are_read_in_the_mail_s_own_charset(charset, name, subject,
+                                                                      body, ctype):
+    raw = eight_bit(f"From: {name} <x@customer.example>\nTo: support@example.com\n"
+                    f"Subject: {subject}", charset, body, ctype)
+    msg = parse_message(raw)
+    assert msg.subject == subject
+    assert msg.from_name == name
+    assert "\ufffd" not in msg.text and msg.text.strip()[-1] in ".。"
+
+
+@pytest.mark.parametrize("charset,text", [("koi8-r", "Добрый день, принтер опять сломался."),
+                                          ("gb2312", "你好，打印机又坏了。")])
+def test_point12_unlabelled_body_is_read_in_the_charset_the_subject_declares(charset, text):
+    subject = encoded_word(text.split("，")[0].split(",")[0], charset)
+    raw = raw_mail(HEAD + f"Subject: {subject}\nContent-Type: text/plain\n",
+                   text.encode(charset))
+    assert parse_message(raw).text.strip() == text
+
+
+def windows_iso_2022_jp(text: str) -> bytes:
+    """ISO-2022-JP as Outlook writes it (code page 50221): NEC row 13 included."""
+    out, kanji = b"", False
+    for ch in text:
+        sjis = ch.encode("cp932")
+        if len(sjis) == 1:
+            out += b"\x1b(B" * kanji + sjis
+            kanji = False
+            continue
+        s1, s2 = sjis[0] - (0x40 if sjis[0] >= 0xE0 else 0) - 0x81, sjis[1]
+        j1 = s1 * 2 + 0x21 + (s2 >= 0x9F)
+        j2 = s2 - 0x7E if s2 >= 0x9F else s2 - (0x1F if s2 < 0x7F else 0x20)
+        out += b"\x1b$B" * (not kanji) + bytes((j1, j2))
+        kanji = True
+    return out + b"\x1b(B" * kanji
+
+
+def test_point12_iso_2022_jp_vendor_characters_are_kept():
+    text = "①の件、Ⅱ型プリンターを㈱テストに送りました。"
+    subject = "=?ISO-2022-JP?B?" + base64.b64encode(windows_iso_2022_jp("①件")).decode() + "?="
+    raw = raw_mail(HEAD + f"Subject: {subject}\nContent-Type: text/plain; charset=iso-2022-jp\n"
+                   "Content-Transfer-Encoding: 7bit\n", windows_iso_2022_jp(text))
+    msg = parse_message(raw)
+    assert msg.text.strip() == text
+    assert msg.subject == "①件"
 
 
 # Point 13: an attached message's own name.
