@@ -26,11 +26,14 @@ ROBOT_LOCAL_PARTS = frozenset({"mailer-daemon", "postmaster", "mail-daemon"})
 
 
 def parse_address(text: str | None) -> tuple[str, str] | None:
-    """One `Name <addr>` -> (name, lower-case addr), or None when it is no address."""
+    """One `Name <addr>` -> (name, lower-case addr), or None when it is no address.
+
+    Strict: the config's addresses go through here, and `Name addr` there is a typo
+    to report; mail headers are read leniently by header_addresses."""
     if not text or "\n" in text or "\r" in text:
         return None
     name, addr = parseaddr(text)
-    return _valid(name, addr) or _bare(text)
+    return _valid(name, addr)
 
 
 def parse_address_list(values) -> tuple[tuple[str, str], ...]:
