@@ -115,8 +115,8 @@ def _walk(msg, extracted, hint: Hint, too_deep: bool) -> Walked:
 
 def _body_hint(hint: Hint | None, walked: Walked) -> Hint:
     """Raw 8-bit headers are read in the script the body is written in."""
-    if hint is None:
-        return NO_HINT  # an all-ASCII mail: nothing to decode
+    if hint is None or not hint.sample:
+        return NO_HINT  # no raw 8-bit header line: nothing to decode
     body = "\n".join(walked.plain[:3] + walked.html[:3])
     return Hint(hint.codecs, script_of(body) or hint.script, hint.sample)
 
