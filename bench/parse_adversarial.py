@@ -60,6 +60,7 @@ CASES = {
     "10,000 Cc addresses": hostile.many_cc,
     "40,000 attribution-like lines": hostile.colon_lines,
     "600 KB of unclosed HTML tags": hostile.broken_tags_html,
+    "125,000 header fields (1 MB)": hostile.many_header_fields,
 }
 
 
@@ -103,10 +104,11 @@ lists took 124 s and 2.8 GB in the issue's run (html2text's indentation grows wi
 the depth squared, and the quote stripper's header patterns backtracked on the
 indentation: 8 KB of it already took 28 s here); 200 nested forwards took 1.3 s and
 kept 201 forwarded texts; 10,000 Cc addresses took 0.7 s and kept all of them.
-Caps now (parsers/limits.py): References root + newest 49, 200 addresses per
-header, forwards read 5 deep, HTML to text 500,000 characters and 20,000 tags or
-entities, nesting flattened past 32 levels, quote stripping on the first 300,000
-characters with at most 600 attribution tests. Each cut is named in `defects`."""
+Caps now (parsers/limits.py, parsers/repair.py): References root + newest 49, 200
+addresses per header, a header block of 1,000 fields and 4 MB, forwards read 5
+deep, HTML to text 500,000 characters and 20,000 tags or entities, nesting
+flattened past 32 levels, quote stripping on the first 300,000 characters with at
+most 600 attribution tests. Each cut is named in `defects`."""
 
 
 if __name__ == "__main__":

@@ -56,3 +56,8 @@ def broken_tags_html(size: int = 600_000) -> bytes:
     """HTML of unclosed tag starts (`<a <a <a`), quadratic for Python's html.parser."""
     return (HEAD + "Subject: tags\r\nContent-Type: text/html\r\n\r\n<p>Help</p>"
             + "<a " * (size // 3)).encode()
+
+
+def many_header_fields(n: int = 125_000) -> bytes:
+    """A megabyte of short header fields above the real ones' body."""
+    return (HEAD + "Subject: fields\r\n" + "X-A: b\r\n" * n + "\r\nStill broken.\r\n").encode()

@@ -9,6 +9,7 @@ forwards) and say what was cut in `defects`.
 
 from __future__ import annotations
 
+import random
 import time
 import tracemalloc
 
@@ -17,7 +18,7 @@ import pytest
 
 from parsers.body import html_to_text
 from parsers.limits import MAX_ADDRESSES, MAX_FORWARD_DEPTH, MAX_HTML_DEPTH, MAX_REFERENCES
-from parsers.message import parse_message
+from parsers.message import ParseError, parse_message
 from parsers.sanitize import sanitize_html
 
 CPU_BUDGET = 2.0  # seconds, from the issue; these mails take a tenth of it or less
@@ -30,6 +31,7 @@ CASES = {
     "10,000 Cc addresses": hostile.many_cc,
     "40,000 attribution-like lines": hostile.colon_lines,
     "600 KB of unclosed tags": hostile.broken_tags_html,
+    "125,000 header fields": hostile.many_header_fields,
 }
 
 
@@ -64,6 +66,17 @@ def test_short_references_are_kept_whole_without_a_defect():
     msg = parse_message(hostile.many_references(MAX_REFERENCES))
     assert len(msg.references) == MAX_REFERENCES
     assert not any("References" in d for d in msg.defects)
+
+
+def test_header_block_is_cut_to_its_first_fields_and_the_body_kept():
+    msg = parse_message(hostile.many_header_fields())
+    assert msg.subject == "fields" and msg.text.strip() == "Still broken."
+    assert any(d.startswith("header block cut to its first") for d in msg.defects)
+
+
+def test_random_bytes_are_still_no_message():
+    with pytest.raises(ParseError):
+        parse_message(bytes(random.Random(8).getrandbits(8) for _ in range(200_000)))
 
 
 def test_cc_list_is_cut_to_its_first_addresses():
