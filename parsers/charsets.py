@@ -2,8 +2,10 @@
 
 Labels lie in known ways: gb2312 holds GBK/GB18030, iso-8859-1 holds
 windows-1252 curly quotes, ISO-2022-JP arrives unlabelled. We fix those, then
-trust a declared charset that decodes cleanly, then ask charset-normalizer,
-and finally decode UTF-8 with U+FFFD: text is never lost and never raises.
+trust a declared charset that decodes cleanly, then what the rest of the mail
+says (parsers.detect), then charset-normalizer, and finally UTF-8 with U+FFFD:
+text is never lost and never raises. ISO-2022-JP with Windows' extra
+characters (①) is read by parsers.jis.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import codecs
 import re
 from email.header import decode_header
 
-from charset_normalizer import from_bytes
+from parsers.detect import NO_HINT, Hint, detect, hinted, script_of_domain
+from parsers.jis import decode_cp50221
 
 # Labels that name a subset of what senders really use.
 _SUPERSETS = {
@@ -30,6 +33,7 @@ _UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|"
 _HIGH = re.compile(rb"[\x80-\xff]")
 _C1 = re.compile(rb"[\x80-\x9f]")
 _JIS_ESCAPE = re.compile(rb"\x1b(\$[@B]|\(J|\$\(D)")
+_SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def codec_for(label: str | None) -> str | None:
@@ -46,14 +50,36 @@ def codec_for(label: str | None) -> str | None:
         return None
 
 
-def decode_bytes(data: bytes, declared: str | None = None) -> str:
+_DECLARED = re.compile(rb"(?i)charset\s*=\s*\"?([a-z0-9_.:-]{2,40})"
+                       rb"|=\?([a-z0-9_.:-]{2,40})(?:\*[a-z-]*)?\?[bq]\?")
+_FROM_DOMAIN = re.compile(rb"(?im)^from:[^\n]*@([a-z0-9.-]+)")
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
+_NOT_HINTS = {"us-ascii", "ascii", "utf-8", "utf8", "x-unknown", "unknown-8bit"}
+_SCAN = 2 * 1024 * 1024  # bytes searched for declared charsets: they sit in headers
+
+
+def raw_hint(raw: bytes) -> Hint:
+    """Charsets the mail declares anywhere, and the script its sender's country writes."""
+    labels: dict[str, None] = {}
+    for m in _DECLARED.finditer(raw, 0, _SCAN):
+        label = (m.group(1) or m.group(2)).decode("ascii").lower()
+        if label not in _NOT_HINTS:
+            labels[label] = None
+    codecs = (codec_for(label) for label in labels)
+    sender = _FROM_DOMAIN.search(raw, 0, _SCAN)
+    tld_script = script_of_domain(sender.group(1).decode("ascii")) if sender else ""
+    head = _HEAD_END.split(raw[:_SCAN], 1)[0]
+    sample = b"\n".join(line for line in head.split(b"\n") if not line.isascii())
+    return Hint(tuple(dict.fromkeys(c for c in codecs if c)), tld_script, sample)
+
+
+def decode_bytes(data: bytes, declared: str | None = None, hint: Hint = NO_HINT) -> str:
     """Decode a body or header; see the module docstring for the order."""
     if not data:
         return ""
     label = (declared or "").strip().strip('"').lower()
     if _JIS_ESCAPE.search(data) and not _has_high_bytes(data):
-        return _try(data, "iso2022_jp_ext") or _try(data, "iso2022_jp_2") or \
-            data.decode("iso2022_jp_ext", "replace")
+        return _japanese(data)
     if label in _LATIN1:
         if not _has_high_bytes(data):
             return data.decode("ascii")
@@ -63,13 +89,21 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     codec = codec_for(label)
     if codec:
         text = _try(data, codec)
+        if text is None and codec == "iso2022_jp_ext":
+            text = decode_cp50221(data)
         if text is not None:
             return text
-    return guess(data)
+    return guess(data, hint)
 
 
-def guess(data: bytes) -> str:
-    """No usable label: UTF-8 if valid, else charset-normalizer, else UTF-8 with U+FFFD.
+def _japanese(data: bytes) -> str:
+    return (_try(data, "iso2022_jp_ext") or _try(data, "iso2022_jp_2") or decode_cp50221(data)
+            or data.decode("iso2022_jp_ext", "replace"))
+
+
+def guess(data: bytes, hint: Hint = NO_HINT) -> str:
+    """No usable label: UTF-8 if valid, else the mail's own signs, else charset-normalizer,
+    else UTF-8 with U+FFFD.
 
     Real UTF-8 sequences beside a few broken bytes mean damaged UTF-8, not another
     charset: those bytes become U+FFFD instead of turning the whole text to mojibake."""
@@ -79,15 +113,12 @@ def guess(data: bytes) -> str:
     sequences = len(_UTF8_SEQ.findall(data))
     if sequences and sequences >= len(_HIGH.findall(data)) // 4:
         return data.decode("utf-8", "replace")
-    try:
-        best = from_bytes(data[:200_000]).best()
-    except Exception:  # a detector must never cost a message
-        best = None
-    if best is not None:
-        text = _try(data, best.encoding)
-        if text is not None:
-            return text
-    return data.decode("utf-8", "replace")
+    text = hinted(data, hint)
+    if text is not None:
+        return text
+    best = detect(data, hint)
+    text = _try(data, best) if best else None
+    return text if text is not None else data.decode("utf-8", "replace")
 
 
 def _try(data: bytes, codec: str) -> str | None:
@@ -101,12 +132,12 @@ def _has_high_bytes(data: bytes) -> bool:
     return not data.isascii()
 
 
-def unescape_8bit(value: str) -> str:
+def unescape_8bit(value: str, hint: Hint = NO_HINT) -> str:
     """A header read with surrogateescape (raw 8-bit bytes) -> the text they meant."""
-    if not any("\udc80" <= ch <= "\udcff" for ch in value):
+    if value.isascii() or not _SURROGATE.search(value):
         return value
     data = value.encode("utf-8", "surrogateescape")
-    text = _try(data, "utf-8")
+    text = _try(data, "utf-8") or hinted(data, hint)
     if text is not None:
         return text
     if len(data) < 80:  # too short to detect: the legacy charset most 8-bit headers use
@@ -114,14 +145,14 @@ def unescape_8bit(value: str) -> str:
     return guess(data)
 
 
-def decode_header_value(value) -> str:
+def decode_header_value(value, hint: Hint = NO_HINT) -> str:
     """RFC 2047 words -> text. Adjacent words of one charset are joined as bytes first,
     so a multibyte character split across two words survives; bad words stay as written."""
     if value is None:
         return ""
     if not isinstance(value, str):
         value = str(value)
-    value = unescape_8bit(value)
+    value = unescape_8bit(value, hint)
     if "=?" not in value:
         return value
     try:
@@ -133,9 +164,9 @@ def decode_header_value(value) -> str:
         if isinstance(chunk, str):
             out.append(chunk)
         elif charset is None or charset == "unknown-8bit":
-            out.append(decode_bytes(chunk, None))
+            out.append(decode_bytes(chunk, None, hint))
         else:
-            out.append(decode_bytes(chunk, charset))
+            out.append(decode_bytes(chunk, charset, hint))
     return _join_words(out, chunks)
 
 

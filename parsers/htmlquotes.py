@@ -5,7 +5,10 @@ Gmail wraps the quote in `div.gmail_quote`; Apple Mail and Thunderbird use
 Outlook puts `<div id="divRplyFwdMsg">` or a bordered div with a bold
 "From:" over an unmarked copy of the old mail, so everything after it goes.
 A plain `<blockquote>` without an attribution is formatting, and is kept.
-The HTML has been decoded already, so quoted-printable (`id=3D"..."`) is gone.
+The HTML has been decoded already, so quoted-printable (`id=3D"..."`) is gone,
+and tidied (parsers.htmltidy), so every tag closes within a bounded length. An
+attribution is looked for in the few thousand characters above a blockquote
+only, so the work stays linear in the size of the mail.
 """
 
 from __future__ import annotations
@@ -42,6 +45,9 @@ _SIGNATURE_ELEMENT = re.compile(
     re.IGNORECASE,
 )
 _BARE_BLOCKQUOTE = re.compile(r"<blockquote\b[^>]*>", re.IGNORECASE)
+ABOVE = 3000  # characters of markup above a blockquote that can hold its attribution
+MAX_REMOVED = 50  # quote elements removed per kind; a mail with more is not a reply
+_MAX_BOUNDARIES = 20  # tag boundaries tried when cutting an attribution's markup
 
 
 def strip_html_quotes(html: str) -> tuple[str, bool]:
@@ -63,14 +69,14 @@ def _cut_hr_before(html: str) -> str:
 
 
 def _remove_elements(html: str, pattern: re.Pattern) -> tuple[str, int]:
-    count = 0
-    for _ in range(50):
-        m = pattern.search(html)
+    count, pos = 0, 0
+    for _ in range(MAX_REMOVED):
+        m = pattern.search(html, pos)
         if not m:
             break
         tag = next(g for g in m.groups() if g).lower()
         end = element_end(html, m.start(), tag)
-        html = html[: m.start()] + html[end:]
+        html, pos = html[: m.start()] + html[end:], m.start()
         count += 1
     return html, count
 
@@ -91,11 +97,11 @@ def _remove_attributed_blockquotes(html: str) -> tuple[str, int]:
     from parsers.body import html_to_text
 
     count, pos = 0, 0
-    for _ in range(50):
+    for _ in range(MAX_REMOVED):
         m = _BARE_BLOCKQUOTE.search(html, pos)
         if not m:
             break
-        before = html_to_text(html[: m.start()]).rstrip().split("\n")
+        before = html_to_text(_above(html, m.start())).rstrip().split("\n")
         tail = [ln for ln in before[-3:] if ln.strip()]
         n_lines = len(tail)
         if tail and any(attribution_at(tail, i) for i in range(n_lines)):
@@ -115,7 +121,8 @@ def _drop_attribution_markup(head: str) -> str:
     from parsers.body import html_to_text
 
     best, size = None, 0
-    for m in reversed(list(_BOUNDARY.finditer(head))):
+    near = list(_BOUNDARY.finditer(head, max(0, len(head) - ABOVE)))[-_MAX_BOUNDARIES:]
+    for m in reversed(near):
         lines = [ln for ln in html_to_text(head[m.start():]).split("\n") if ln.strip()]
         if not lines:
             continue
@@ -124,6 +131,14 @@ def _drop_attribution_markup(head: str) -> str:
             break  # more text than the attribution the first boundary found
         best, size = m.start(), len(lines)
     return head[:best] if best is not None else head
+
+
+def _above(html: str, start: int) -> str:
+    """The markup just above `start`, from a tag boundary: where an attribution sits."""
+    if start <= ABOVE:
+        return html[:start]
+    lt = html.find("<", start - ABOVE, start)
+    return html[lt if lt != -1 else start - ABOVE : start]
 
 
 _BOUNDARY = re.compile(r"<(?:br|/p|/div|p|div)\b[^>]*>", re.IGNORECASE)

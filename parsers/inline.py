@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from parsers.mime import Attachment
+from parsers.parts import Attachment
 
-_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)[^>]*>", re.I | re.S)
+# Bounded runs: an unclosed `<img` must not make every later one scan to the end.
+_IMG = re.compile(r"<img\b[^<>]{0,4000}?\bsrc\s*=\s*(\"[^\"<>]{0,4000}\"|'[^'<>]{0,4000}'|[^\s<>]+)"
+                  r"[^<>]{0,4000}>", re.I | re.S)
 
 
 def link_inline_images(html: str, attachments: list[Attachment]) -> tuple[str, list[Attachment]]:

@@ -2,11 +2,14 @@
 
 `<abc@x>` with stray spaces, folding or angle brackets missing all become
 `abc@x`; empty ids (`<>`) are dropped so they can never match anything.
+Lists are capped (parsers.limits): threading needs the root and the newest.
 """
 
 from __future__ import annotations
 
 import re
+
+from parsers.limits import MAX_REFERENCES
 
 _ID = re.compile(r"<([^<>\s]+)>")
 
@@ -26,15 +29,25 @@ def normalize_message_id(value: str | None) -> str | None:
 
 def message_id_list(*values: str | None) -> tuple[str, ...]:
     """All ids named in the headers, newest last, without repeats."""
-    out: list[str] = []
+    out: dict[str, None] = {}
     for value in values:
         if not value:
             continue
-        ids = _ID.findall(value) or [normalize_message_id(value)]
-        for mid in ids:
-            if mid and mid not in out:
-                out.append(mid)
+        for mid in _ID.findall(value) or [normalize_message_id(value)]:
+            if mid:
+                out[mid] = None
     return tuple(out)
+
+
+def capped_id_list(name: str, value: str | None, limit: int = MAX_REFERENCES
+                   ) -> tuple[tuple[str, ...], str]:
+    """(ids, "" or the defect sentence): the root and the newest `limit - 1` are kept,
+    which is all threading needs; the middle of a 75,000-id header is dropped."""
+    ids = message_id_list(value)
+    if len(ids) <= limit:
+        return ids, ""
+    note = f"{name} cut to the first 1 and last {limit - 1} of {len(ids)}"
+    return ids[:1] + ids[len(ids) - limit + 1:], note
 
 
 _MESSAGE_ID_HEADER = re.compile(rb"^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)",

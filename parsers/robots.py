@@ -18,7 +18,8 @@ _OOO_SUBJECT = re.compile(
     r"vacation|on vacation|away from the office|自动回复|自動返信)",
     re.IGNORECASE,
 )
-_BOUNCE_SENDERS = re.compile(r"^(mailer-daemon|postmaster|mail-daemon)@", re.IGNORECASE)
+# With a domain, or bare: some MTAs write `From: MAILER-DAEMON` (parsers.addresses).
+_BOUNCE_SENDERS = re.compile(r"^(mailer-daemon|postmaster|mail-daemon)(@|$)", re.IGNORECASE)
 _BOUNCE_SUBJECT = re.compile(
     r"(undeliver|delivery (status )?notification|returned mail|delivery has failed|"
     r"mail delivery failed|failure notice|nicht zustellbar|non remis)",

@@ -4,6 +4,8 @@ We store the raw HTML as received (evidence, reprocessing) and show only
 this: scripts, styles, event handlers, forms and frames are dropped,
 `javascript:`/`data:` links removed, and remote images replaced by their alt
 text (no tracking pixels); `cid:` images stay, they are our attachments.
+The markup is tidied first (parsers.htmltidy): html.parser is quadratic on
+some broken markup, and a stored mail is shown again and again.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+
+from parsers.htmltidy import tidy_html
 
 ALLOWED_TAGS = frozenset(
     "a abbr b blockquote br caption code dd div dl dt em font h1 h2 h3 h4 h5 h6 hr i img li "
@@ -26,7 +30,7 @@ def sanitize_html(raw: str) -> str:
     """Markup that can be inserted into a page as it is."""
     cleaner = _Cleaner()
     try:
-        cleaner.feed(raw or "")
+        cleaner.feed(tidy_html(raw or ""))
         cleaner.close()
     except Exception:  # html.parser on hostile input: fall back to escaped text
         return html.escape(raw or "")
