@@ -15,15 +15,15 @@ from mailbuild import raw_mail
 
 from parsers.message import parse_message
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from corpus import new_ticket_mails  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from bench.corpus import new_ticket_mails  # noqa: E402
 
 HEAD = ("From: Dana <dana@customer.example>\nSubject: broken\nMIME-Version: 1.0\n"
         "Date: Mon, 06 Jan 2025 10:00:00 +0000\nMessage-ID: <b@customer.example>\n")
 
 
 def test_clean_mail_is_read_whole_with_no_defects():
-    _, raw = new_ticket_mails(1)[0]
+    raw = new_ticket_mails(1)[0].raw
     msg = parse_message(raw)
     assert msg.defects == ()
     assert msg.subject.startswith("Problem with") and msg.from_addr.startswith("customer0@")
