@@ -61,6 +61,8 @@ def decision_json(d: Decision, config: Config) -> dict:
         "commands": [str(c) for c in plan.commands.commands] if plan.commands else [],
         "command_errors": (list(plan.commands.errors) + StaffMail(config, Notifier(config)).check(
             plan.commands, msg.from_addr or "")) if plan.commands else [],
+        "fields": fields_json(d),
+        "missing": [label for _, label in plan.missing],
     }
     if plan.action == "create" and route is not None:
         queue = config.queue(route.queue)
@@ -73,6 +75,15 @@ def decision_json(d: Decision, config: Config) -> dict:
                                            else None),
         }
     return out
+
+
+def fields_json(d: Decision) -> list[dict]:
+    """Every field read (from the mail, the directory or a rule), where from, and whether
+    it is stored: only the fields of the ticket's queue are; on a follow-up, only new ones."""
+    stored = {r.name for r in d.plan.fields}
+    rule_set = [r for r in d.plan.fields if r.source.startswith("rule ")]
+    return [{"name": r.name, "value": r.value, "source": r.source, "stored": r.name in stored}
+            for r in d.readings + tuple(rule_set)]
 
 
 def explain_text(info: dict) -> str:
@@ -99,6 +110,11 @@ def explain_text(info: dict) -> str:
         rows.append(("priority", route["priority"]))
         rows.append(("tags", ", ".join(route["tags"]) or "-"))
         rows.append(("assignee", route["assignee"] or "nobody (manual)"))
+    for f in info["fields"]:
+        kept = "" if f["stored"] else " (not stored: not on this ticket's form, or set)"
+        rows.append(("field", f"{f['name']} = {f['value']!r} from {f['source']}{kept}"))
+    if info["missing"]:
+        rows.append(("missing", ", ".join(info["missing"]) + " (the acknowledgement asks)"))
     if info["new_status"]:
         rows.append(("status", f"-> {info['new_status']}"))
     if info["participants_added"]:

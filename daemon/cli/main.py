@@ -76,6 +76,8 @@ def _tickets_parser(sub) -> None:
     tl.add_argument("--status")
     tl.add_argument("--queue")
     tl.add_argument("--assignee")
+    tl.add_argument("--field", action="append", default=[], metavar="NAME=VALUE",
+                    help="only tickets whose form field has this value (repeatable)")
     tl.add_argument("--limit", type=int)
     tl.add_argument("--json", action="store_true")
     ts = t.add_parser("show")

@@ -19,14 +19,13 @@ from parsers.commands import Command
 def run(args, path: str, config: Config) -> int:
     db = stores_of(config).tickets
     if args.action == "list":
-        rows = pw_list(args)
-        if args.json:
-            print_json([views.ticket_json(t) for t in rows])
-        else:
-            print(views.table([[t.id, t.status, t.queue, t.assignee or "-", t.requester,
-                                t.priority, views.short(t.subject)] for t in rows],
-                              ["ID", "STATUS", "QUEUE", "ASSIGNEE", "REQUESTER", "PRIORITY",
-                               "SUBJECT"]))
+        try:
+            filters = field_filters(args.field, config)
+        except ActionError as exc:
+            print(f"ticketd: {exc}", file=sys.stderr)
+            return EXIT_CONFIG
+        listed = views.tickets_json(pw_list(args, filters))
+        print_json(listed) if args.json else print(_list_text(listed))
         return 0
     if args.action == "spam":
         return _mark_spam(args, config, db)
@@ -54,10 +53,39 @@ def _mark_spam(args, config: Config, db) -> int:
     return 0 if tickets else EXIT_NOT_FOUND
 
 
-def pw_list(args):
+def pw_list(args, filters: list[tuple[str, str]]):
     from daemon.store.repository import list_tickets
 
-    return list_tickets(args.status, args.queue, args.assignee, args.limit)
+    return list_tickets(args.status, args.queue, args.assignee, args.limit, filters)
+
+
+def field_filters(given: list[str], config: Config) -> list[tuple[str, str]]:
+    """`--field NAME=VALUE` (repeatable) -> (name, canonical value), as values are stored."""
+    actions = ticket_actions(config)
+    out = []
+    for item in given or ():
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise ActionError(f"--field {item!r}: write NAME=VALUE")
+        out.append((name.strip().lower(), actions.check_field(name.strip(), value)))
+    return out
+
+
+def _list_text(listed: list[dict]) -> str:
+    due = any("due" in t for t in listed)
+    rows = [[t["id"], t["status"], t["queue"], t["assignee"] or "-", t["requester"],
+             t["priority"]] + ([_next_due(t)] if due else []) + [views.short(t["subject"])]
+            for t in listed]
+    return views.table(rows, ["ID", "STATUS", "QUEUE", "ASSIGNEE", "REQUESTER", "PRIORITY"]
+                       + (["DUE"] if due else []) + ["SUBJECT"])
+
+
+def _next_due(t: dict) -> str:
+    d = t.get("due")
+    if not d:
+        return "-"
+    when = d["resolution"] if t["first_response_at"] else d["first_response"] or d["resolution"]
+    return (when or "-")[:16].replace("T", " ") + (" (paused)" if d["paused"] else "")
 
 
 def _change_ticket(args, config: Config, db, ticket: Ticket) -> int:
@@ -84,7 +112,15 @@ def _show_text(d: dict) -> str:
             f"status {d['status']}, queue {d['queue']}, priority {d['priority']}, "
             f"assignee {d['assignee'] or '-'}",
             f"requester {d['requester']}; participants {', '.join(d['participants']) or '-'}",
-            f"tags {', '.join(d['tags']) or '-'}", ""]
+            f"tags {', '.join(d['tags']) or '-'}"]
+    for name, value in d["fields"].items():
+        head.append(f"field {name} = {value}  ({d['field_sources'].get(name, '')})")
+    if "due" in d:
+        due = d["due"]
+        head.append(f"due ({due['rule']}{', paused' if due['paused'] else ''}): first "
+                    f"response {due['first_response'] or '-'}, resolution "
+                    f"{due['resolution'] or '-'}")
+    head.append("")
     for m in d["messages"]:
         head.append(f"--- {m['created_at']} {m['direction']} {m['kind']} from {m['from']}")
         head.append(m["visible_text"].rstrip())

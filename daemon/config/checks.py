@@ -15,6 +15,7 @@ from daemon.config import (
     RULE_FIELDS,
     Config,
 )
+from daemon.config.checks_workorders import check_field_values, check_workorders
 from parsers.addresses import parse_address
 from parsers.keywords import compile_pattern
 
@@ -39,6 +40,8 @@ def check_semantics(c: Config) -> list[str]:
         for j, m in enumerate(q.members):
             if m.lower() not in staff_emails:
                 p.append(f"queues[{i}].members[{j}]: {m!r} is not listed in [[staff]]")
+        if q.lead and q.lead.lower() not in staff_emails:
+            p.append(f"queues[{i}].lead: {q.lead!r} is not listed in [[staff]]")
     if c.tickets.default_queue not in queue_names:
         p.append(f"tickets.default_queue: queue {c.tickets.default_queue!r} is not defined "
                  "in [[queues]]")
@@ -59,6 +62,7 @@ def check_semantics(c: Config) -> list[str]:
     p.extend(_check_outbound(c))
     p.extend(_check_rules(c, queue_names, staff_emails))
     p.extend(_check_imap(c, queue_names))
+    p.extend(check_workorders(c, queue_names, staff_emails))
     return p
 
 
@@ -78,13 +82,20 @@ def _check_outbound(c: Config) -> list[str]:
 def _check_rules(c: Config, queue_names, staff_emails) -> list[str]:
 
     p: list[str] = []
+    field_names = [f.name for f in c.fields]
     for i, r in enumerate(c.rules):
         where = f"rules[{i}]"
         if not r.match:
             p.append(f"{where}.match: a rule needs at least one field to match")
-        for fld, words in r.match.items():
-            if fld not in RULE_FIELDS:
-                p.append(f"{where}.match.{fld}: unknown field (use {', '.join(RULE_FIELDS)})")
+        for fld, words in r.matches.items():
+            if fld.startswith("field."):
+                if fld[6:] not in field_names:
+                    known = ", ".join(field_names) or "none are defined"
+                    p.append(f"{where}.match.{fld}: no [[fields]] entry is named "
+                             f"{fld[6:]!r} ({known})")
+            elif fld not in RULE_FIELDS:
+                p.append(f"{where}.match.{fld}: unknown field (use {', '.join(RULE_FIELDS)} "
+                         "or field.NAME)")
             if not isinstance(words, list) or not words:
                 p.append(f"{where}.match.{fld}: must be a non-empty list of keywords")
                 continue
@@ -97,6 +108,9 @@ def _check_rules(c: Config, queue_names, staff_emails) -> list[str]:
                 except re.error as exc:
                     p.append(f"{where}.match.{fld}[{j}]: bad regular expression: {exc}")
         for key, value in r.set.items():
+            if key == "fields":
+                p.extend(check_field_values(c, f"{where}.set.fields", value))
+                continue
             p.extend(_check_rule_set(f"{where}.set.{key}", key, value, queue_names, staff_emails))
     return p
 
@@ -115,7 +129,7 @@ def _check_rule_set(where, key, value, queue_names, staff_emails) -> list[str]:
         if not isinstance(value, str) or value.lower() not in staff_emails:
             return [f"{where}: {value!r} is not listed in [[staff]]"]
     else:
-        return [f"{where}: unknown key (use queue, priority, tags, assignee)"]
+        return [f"{where}: unknown key (use queue, priority, tags, assignee, fields)"]
     return []
 
 

@@ -22,6 +22,12 @@ SECTIONS = [
     ("staff", "[[staff]]", "one per staff member"),
     ("queues", "[[queues]]", "departments"),
     ("rules", "[[rules]]", "keyword routing for new tickets, first match wins"),
+    ("fields", "[[fields]]", "work-order form fields (docs/workorders.md)"),
+    ("forms", "[forms]", "missing fields, the customer directory"),
+    ("customers", "[[customers]]", "the customer directory, by sender"),
+    ("calendar", "[calendar]", "business hours for circulation rules"),
+    ("sla", "[[sla]]", "circulation rules: targets and actions, in business time"),
+    ("reports", "[reports]", "`ticketd report`"),
 ]
 
 

@@ -13,7 +13,11 @@ from pathlib import Path
 STATUSES = ("new", "open", "pending", "resolved", "closed")
 PRIORITIES = ("low", "normal", "high", "urgent")
 ASSIGN_STRATEGIES = ("manual", "round_robin", "least_open")
-RULE_FIELDS = ("subject", "body", "text", "from", "to")
+RULE_FIELDS = ("subject", "body", "text", "from", "to")  # and field.NAME for a form field
+FIELD_TYPES = ("text", "number", "choice", "date", "email", "phone")
+SLA_ACTIONS = ("remind", "escalate", "transfer", "reassign", "assign", "priority")
+SLA_TIMERS = ("first_response", "resolution", "unassigned")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class ConfigError(Exception):
@@ -141,14 +145,93 @@ class QueueConfig:
     addresses: list[str] = opt([], "mail to these lands in this queue")
     members: list[str] = opt([], "staff addresses of the queue")
     assign: str = opt("manual", "manual, round_robin or least_open")
+    lead: str = opt("", "the staff address circulation rules escalate to; empty = none")
 
 
 @dataclass(frozen=True)
 class RuleConfig:
     name: str = opt(help="shown in logs and explain")
-    match: dict[str, list[str]] = opt({}, "field -> keywords; all fields must match")
-    set: dict[str, object] = opt({}, "queue, priority, tags, assignee")
+    match: dict[str, object] = opt({}, "field -> keywords; all fields must match; a form "
+                                       'field as "field.NAME"')
+    set: dict[str, object] = opt({}, "queue, priority, tags, assignee, fields (name -> value)")
     stop: bool = opt(True, "stop at this rule when it matches")
+
+    @property
+    def matches(self) -> dict[str, object]:
+        """`match`, with a dotted TOML key (field.area = [...], a nested table) flattened
+        to "field.area" as the quoted spelling gives it."""
+        out: dict[str, object] = {}
+        for key, value in self.match.items():
+            if key == "field" and isinstance(value, dict):
+                out.update({f"field.{k}": v for k, v in value.items()})
+            else:
+                out[key] = value
+        return out
+
+
+@dataclass(frozen=True)
+class FieldConfig:
+    name: str = opt(help="the field's name: letters, digits and _ (rules say field.NAME)")
+    label: str = opt("", "what people read, in notices and reports; empty = the name")
+    type: str = opt("text", "text, number, choice, date, email or phone")
+    choices: list[str] = opt([], "the allowed values of a choice field")
+    required: bool = opt(False, "the acknowledgement asks for it while it is missing")
+    queues: list[str] = opt([], "the queues whose tickets have it; empty = every queue")
+    patterns: list[str] = opt([], "regular expressions over the subject and the visible body; "
+                                  "the group (?P<value>...) (else the first group) is the "
+                                  "value; none and no other source = 'Label: value' lines")
+    headers: list[str] = opt([], "mail headers that carry it (web forms)")
+    customer: str = opt("", "read it from the sender's customer entry: this column of "
+                            "[[customers]] or [forms] customers_file")
+
+
+@dataclass(frozen=True)
+class CustomerConfig:
+    sender: str = opt(help="an address, or @domain for everyone there")
+    company: str = opt("", "company name")
+    area: str = opt("", "area or region")
+    contract: str = opt("", "contract level, e.g. gold")
+    values: dict[str, str] = opt({}, "more columns, by name")
+
+
+@dataclass(frozen=True)
+class FormsConfig:
+    customers_file: str = opt("", "CSV file of customers: a `sender` column (address or "
+                                  "@domain), then columns such as company, area, contract")
+    waiting_status: str = opt("pending", "a ticket missing a required field waits in this "
+                                         "status until the customer sends it; \"\" = no wait")
+
+
+@dataclass(frozen=True)
+class CalendarConfig:
+    timezone: str = opt("UTC", "the zone business hours are in (IANA name, e.g. Europe/Berlin)")
+    workdays: list[str] = opt(["mon", "tue", "wed", "thu", "fri"], "working days")
+    hours: list[str] = opt(["09:00-17:00"], "working hours of a working day, e.g. "
+                                            '["08:00-12:00", "13:00-17:00"]')
+    holidays: str = opt("", "country code whose public holidays are days off (the holidays "
+                            "library, e.g. DE, US, GB); empty = none")
+    subdivision: str = opt("", "state or province for regional holidays, e.g. BY")
+    extra_holidays: list[str] = opt([], "more days off, YYYY-MM-DD")
+
+
+@dataclass(frozen=True)
+class SlaConfig:
+    name: str = opt(help="shown in every event its actions leave")
+    queues: list[str] = opt([], "queues it covers; empty = every queue")
+    priorities: list[str] = opt([], "priorities it covers; empty = every priority")
+    first_response: str = opt("", "target for the first staff reply, in business time: "
+                                  "30m, 4h, 2d (a day = one working day's hours); empty = none")
+    resolution: str = opt("", "target for resolving the ticket, in business time")
+    actions: list[dict[str, object]] = opt(
+        [], "what happens when: {at = \"75%\" (of the target) or \"2h\" (business time since "
+            "it started), of = first_response|resolution|unassigned, do = remind|escalate|"
+            "transfer|reassign|assign|priority, queue, to, priority}")
+
+
+@dataclass(frozen=True)
+class ReportsConfig:
+    group_by_fields: list[str] = opt(["type", "area"], "form fields that `ticketd report` "
+                                                       "breaks counts down by")
 
 
 @dataclass(frozen=True)
@@ -164,6 +247,12 @@ class Config:
     staff: list[StaffConfig] = opt([])
     queues: list[QueueConfig] = opt([])
     rules: list[RuleConfig] = opt([])
+    fields: list[FieldConfig] = opt([])
+    customers: list[CustomerConfig] = opt([])
+    forms: FormsConfig = opt(FormsConfig())
+    calendar: CalendarConfig = opt(CalendarConfig())
+    sla: list[SlaConfig] = opt([])
+    reports: ReportsConfig = opt(ReportsConfig())
 
     def resolve(self, path: str) -> Path:
         """Paths in the config are relative to the config file's folder."""
@@ -172,6 +261,9 @@ class Config:
 
     def queue(self, name: str) -> QueueConfig | None:
         return next((q for q in self.queues if q.name == name), None)
+
+    def field(self, name: str) -> FieldConfig | None:
+        return next((f for f in self.fields if f.name == name), None)
 
     def staff_member(self, email: str) -> StaffConfig | None:
         email = email.lower()

@@ -17,9 +17,10 @@ from jinja2.sandbox import SandboxedEnvironment
 TEMPLATE_NAMES = (
     "ack", "staff_new", "staff_followup", "assigned", "relay", "note", "command_error",
     "status_resolved", "status_reopened", "status_pending", "status_list", "attachments_omitted",
+    "fields_missing", "sla_reminder", "sla_escalated",
 )
 CUSTOMER_FACING = ("ack", "relay", "status_resolved", "status_reopened", "status_pending",
-                   "attachments_omitted")
+                   "attachments_omitted", "fields_missing")
 
 
 class TemplateError(Exception):
@@ -105,4 +106,7 @@ def sample_context() -> dict:
         "old": "new", "new": "open", "actor": "alice@example.com",
         "errors": ["#status: 'finished' is not a status"], "tickets": [ticket],
         "limit": 5, "omitted": ["scan.tiff (30.0 MB): larger than the limit of 25.0 MB"],
+        "missing": [{"name": "serial", "label": "Serial number"}],
+        "sla": {"rule": "Urgent repairs", "timer": "first response", "at": "75%",
+                "due": "2026-01-02 12:00 CET"},
     }

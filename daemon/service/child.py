@@ -92,12 +92,13 @@ class SenderRole:
 
 
 class HousekeeperRole:
-    """Time-driven work, once a minute: auto-close (later: circulation timers, retention)."""
+    """Time-driven work, once a minute: circulation timers, auto-close."""
 
     def __init__(self, config: Config, stores: Stores, channel: Channel, index: str):
+        from daemon.clock import SYSTEM_CLOCK
         from daemon.tickets.housekeeping import Housekeeping
 
-        self.housekeeping = Housekeeping(config, stores)
+        self.housekeeping = Housekeeping(config, stores, SYSTEM_CLOCK)
         self.last = 0.0
 
     def step(self) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 
+from daemon.clock import SYSTEM_CLOCK, Clock
 from daemon.config import Config
 from daemon.notices.notify import Notifier, message_context, ticket_context
 from daemon.store import repository
@@ -25,10 +26,10 @@ log = logging.getLogger("ticketd.staff")
 
 
 class StaffMail:
-    def __init__(self, config: Config, notifier: Notifier):
+    def __init__(self, config: Config, notifier: Notifier, clock: Clock = SYSTEM_CLOCK):
         self.config = config
         self.notifier = notifier
-        self.actions = TicketActions(config, notifier)
+        self.actions = TicketActions(config, notifier, clock)
 
     def carry_out(self, ticket: Ticket, block: CommandBlock, msg: ParsedMessage,
                   stored_id: int) -> None:
@@ -87,6 +88,7 @@ class StaffMail:
         """The staff text, and the files they attached (as stored: the size limits
         applied; inline signature images stay behind), to the customer."""
         name = self.staff_name(actor)
+        self.actions.responded(ticket)
         self.notifier.notice(
             ticket, "relay", [ticket.requester], cc=repository.participants_of(ticket.id),
             message=message_context(actor, name, msg.subject, text, text),

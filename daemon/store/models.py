@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 import peewee as pw
 
-SCHEMA_VERSION = 2  # 1: the first release, spool and tickets in one file
+SCHEMA_VERSION = 6  # 1: the first release, spool and tickets in one file
 
 
 def utcnow() -> datetime:
@@ -112,6 +112,43 @@ class Ticket(TicketModel):
     root_message_id = pw.CharField(null=True)  # the thread root every reply references
     merged_from = pw.IntegerField(null=True)  # a closed ticket this one follows up
     version = pw.IntegerField(default=0)  # +1 on every change: a worker's plan re-checks it
+    first_response_at = UTCDateTimeField(null=True)  # the first staff reply to the customer
+
+
+class TicketField(TicketModel):
+    """A form field's value. One row per (ticket, field) with an index on (name, value):
+    `tickets list --field serial=A-1234` is an index seek at any number of tickets, for
+    fields the admin defines at will (a JSON column would need a scan, or an expression
+    index per field made at configuration time)."""
+
+    ticket = pw.ForeignKeyField(Ticket, backref="field_values", on_delete="CASCADE")
+    name = pw.TextField()
+    value = pw.TextField()  # canonical spelling, at most 500 characters (daemon/forms/spec.py)
+    source = pw.TextField(default="")  # where it was read: 'body: "Serial: A-1"', 'staff x@y'
+    updated_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "ticket_field"
+        indexes = ((("ticket", "name"), True), (("name", "value", "ticket"), False))
+
+
+class SlaClock(TicketModel):
+    """A ticket's circulation clock: the rule in force, its due times, the time it spent
+    paused (pending on the customer), the actions already taken, and when the housekeeper
+    must look next (indexed: each minute it reads only the tickets whose moment has come)."""
+
+    ticket = pw.ForeignKeyField(Ticket, primary_key=True, on_delete="CASCADE")
+    rule = pw.TextField(null=True)  # the [[sla]] name; None once no rule covers the ticket
+    started_at = UTCDateTimeField()
+    paused_since = UTCDateTimeField(null=True)
+    paused_seconds = pw.DoubleField(default=0.0)  # business seconds spent paused so far
+    due_first_response = UTCDateTimeField(null=True)
+    due_resolution = UTCDateTimeField(null=True)
+    next_check_at = UTCDateTimeField(null=True, index=True)
+    fired = JSONField(default=list)  # "rule#index" of every action taken
+
+    class Meta:
+        table_name = "sla_clock"
 
 
 class Participant(TicketModel):
@@ -257,5 +294,5 @@ class Heartbeat(SpoolModel):
 
 
 TICKET_MODELS = [Meta, Ticket, Participant, Message, Blob, Attachment, Event, Outbox,
-                 AssignCursor, BouncingAddress, Applied]
+                 AssignCursor, BouncingAddress, Applied, TicketField, SlaClock]
 SPOOL_MODELS = [SpoolMeta, Spool, ImapState, MailboxHealth, Heartbeat]

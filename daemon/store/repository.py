@@ -41,6 +41,12 @@ class DbLookup:
                           participants=frozenset(participants_of(row[0])), queue=row[3],
                           assignee=row[4], closed_at=closed, version=row[6])
 
+    def fields(self, ticket_id: int) -> dict[str, str]:
+        """The ticket's form field values: which required ones a reply still lacks."""
+        from daemon.store.fields import values_of
+
+        return values_of(ticket_id)
+
     def ticket_by_message_ids(self, ids: tuple[str, ...]) -> tuple[int, str] | None:
         """The ticket of the first id we stored: In-Reply-To before References."""
         ids = ids[:MAX_THREAD_IDS]
@@ -130,20 +136,24 @@ def store_blob(sha256: str, data: bytes) -> None:
      .on_conflict_ignore().execute())
 
 
-def record(ticket_id: int, actor: str, action: str, old=None, new=None) -> None:
-    rows.add(Event._meta.database, Event, ticket=ticket_id, at=utcnow(), actor=actor,
+def record(ticket_id: int, actor: str, action: str, old=None, new=None,
+           at: datetime | None = None) -> None:
+    rows.add(Event._meta.database, Event, ticket=ticket_id, at=at or utcnow(), actor=actor,
              action=action, old=None if old is None else str(old),
              new=None if new is None else str(new))
 
 
-def touch(ticket: Ticket) -> None:
+def touch(ticket: Ticket, now: datetime | None = None) -> None:
     """Every change moves the version on, so a worker's plan can tell it was overtaken."""
-    ticket.updated_at = utcnow()
+    ticket.updated_at = now or utcnow()
     ticket.version = (ticket.version or 0) + 1
 
 
-def list_tickets(status=None, queue=None, assignee=None, limit=None) -> list[Ticket]:
-    q = Ticket.select()
+def list_tickets(status=None, queue=None, assignee=None, limit=None,
+                 fields: list[tuple[str, str]] = ()) -> list[Ticket]:
+    from daemon.store.fields import matching
+
+    q = matching(Ticket.select(), Ticket.id, list(fields))
     if status:
         q = q.where(Ticket.status == status)
     if queue:

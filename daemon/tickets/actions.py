@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import re
 
+from daemon.circulation.timers import Timers
+from daemon.clock import SYSTEM_CLOCK, Clock
 from daemon.config import PRIORITIES, STATUSES, Config
+from daemon.forms.extract import missing
+from daemon.forms.spec import compile_fields, normalise, why_not
 from daemon.notices.notify import Notifier, message_context
+from daemon.store import fields as field_rows
 from daemon.store import repository
-from daemon.store.models import Message, Ticket, utcnow
+from daemon.store.models import Message, Ticket
 from daemon.tickets.allocation import pick_assignee
 from parsers.commands import is_address
 
@@ -26,9 +31,12 @@ class ActionError(Exception):
 
 
 class TicketActions:
-    def __init__(self, config: Config, notifier: Notifier):
+    def __init__(self, config: Config, notifier: Notifier, clock: Clock = SYSTEM_CLOCK):
         self.config = config
         self.notifier = notifier
+        self.clock = clock
+        self.timers = Timers(config, clock)
+        self.fields = {s.name: s for s in compile_fields(config)}
 
     # --- checks: raise ActionError, change nothing ------------------------------
 
@@ -67,6 +75,17 @@ class TicketActions:
             raise ActionError(f"{tag!r} is not a tag (letters, digits, - _ . : / only, "
                               "at most 50)")
 
+    def check_field(self, name: str, value: str) -> str:
+        """The canonical value for a field, or ActionError naming what it must be."""
+        spec = self.fields.get(name.lower())
+        if spec is None:
+            names = ", ".join(self.fields) or "none are configured"
+            raise ActionError(f"{name!r} is not a field (use {names})")
+        found = normalise(spec, value)
+        if found is None:
+            raise ActionError(why_not(spec, value))
+        return found
+
     def check_participant(self, email: str) -> None:
         own = {q.lower() for queue in self.config.queues for q in queue.addresses}
         own.add(self.notifier.sender.address)
@@ -83,37 +102,37 @@ class TicketActions:
         email = self.resolve_staff(who, actor) if who else None
         if email == ticket.assignee:
             return
-        repository.record(ticket.id, actor, "assignee", ticket.assignee, email)
+        self._record(ticket, actor, "assignee", ticket.assignee, email)
         ticket.assignee = email
         self._touch(ticket)
         if notify and email and email != actor:
-            self.notifier.notice(ticket, "assigned", [email], message=self._last_message(ticket),
+            self.notifier.notice(ticket, "assigned", [email], message=self.last_message(ticket),
                                  in_reply_to=None, extra={"actor": actor})
 
     def set_status(self, ticket: Ticket, status: str, actor: str, notify: bool = True) -> None:
         self.check_status(status)
         if status == ticket.status:
             return
-        repository.record(ticket.id, actor, "status", ticket.status, status)
+        self._record(ticket, actor, "status", ticket.status, status)
         ticket.status = status
         if status == "resolved" or (status == "closed" and not ticket.resolved_by):
-            ticket.resolved_at, ticket.resolved_by = utcnow(), actor  # who completed it
+            ticket.resolved_at, ticket.resolved_by = self.clock.now(), actor  # who completed it
         elif status != "closed":
             ticket.resolved_at = ticket.resolved_by = None  # open again: not completed
         if status == "closed":
-            ticket.closed_at = utcnow()
+            ticket.closed_at = self.clock.now()
         self._touch(ticket)
         template = CUSTOMER_STATUS_NOTICES.get(status)
         if notify and template:
             self.notifier.notice(ticket, template, [ticket.requester],
                                  cc=repository.participants_of(ticket.id),
-                                 message=self._last_message(ticket), in_reply_to=None,
+                                 message=self.last_message(ticket), in_reply_to=None,
                                  auto_submitted="auto-generated")
 
     def set_priority(self, ticket: Ticket, priority: str, actor: str) -> None:
         self.check_priority(priority)
         if priority != ticket.priority:
-            repository.record(ticket.id, actor, "priority", ticket.priority, priority)
+            self._record(ticket, actor, "priority", ticket.priority, priority)
             ticket.priority = priority
             self._touch(ticket)
 
@@ -122,7 +141,7 @@ class TicketActions:
         self.check_queue(name)
         if name == ticket.queue:
             return
-        repository.record(ticket.id, actor, "queue", ticket.queue, name)
+        self._record(ticket, actor, "queue", ticket.queue, name)
         ticket.queue = name
         self._touch(ticket)
         if reassign:
@@ -140,14 +159,14 @@ class TicketActions:
     def tag(self, ticket: Ticket, tag: str, actor: str) -> None:
         tags = list(ticket.tags or [])
         if tag and tag not in tags:
-            repository.record(ticket.id, actor, "tag added", None, tag)
+            self._record(ticket, actor, "tag added", None, tag)
             ticket.tags = tags + [tag]
             self._touch(ticket)
 
     def untag(self, ticket: Ticket, tag: str, actor: str) -> None:
         tags = list(ticket.tags or [])
         if tag in tags:
-            repository.record(ticket.id, actor, "tag removed", tag, None)
+            self._record(ticket, actor, "tag removed", tag, None)
             ticket.tags = [t for t in tags if t != tag]
             self._touch(ticket)
 
@@ -156,23 +175,53 @@ class TicketActions:
         if action == "add":
             self.check_participant(email)
             if repository.add_participant(ticket.id, email):
-                repository.record(ticket.id, actor, "participant added", None, email)
+                self._record(ticket, actor, "participant added", None, email)
         elif repository.drop_participant(ticket.id, email):
-            repository.record(ticket.id, actor, "participant removed", email, None)
+            self._record(ticket, actor, "participant removed", email, None)
         self._touch(ticket)
 
     def add_note(self, ticket: Ticket, text: str, actor: str) -> Message:
         note = Message.create(ticket=ticket.id, direction="in", kind="note", from_addr=actor,
                               subject=f"note on #{ticket.id}", text=text, visible_text=text)
-        repository.record(ticket.id, actor, "note", None, text[:200])
+        self._record(ticket, actor, "note", None, text[:200])
         self._touch(ticket)
         return note
 
-    def _touch(self, ticket: Ticket) -> None:
-        repository.touch(ticket)
-        ticket.save()
+    def set_field(self, ticket: Ticket, name: str, value: str, actor: str,
+                  source: str | None = None) -> None:
+        """Set a form field (checked by type); a ticket waiting for its required fields
+        opens once the last one is given."""
+        name = name.lower()
+        value = self.check_field(name, value)
+        old = field_rows.set_value(ticket.id, name, value, source or f"set by {actor}",
+                                  self.clock.now())
+        if old == value:
+            return
+        self._record(ticket, actor, f"field {name}", old, value)
+        self._touch(ticket)
+        self.open_when_complete(ticket, actor)
 
-    def _last_message(self, ticket: Ticket) -> dict:
+    def open_when_complete(self, ticket: Ticket, actor: str) -> None:
+        waiting = self.config.forms.waiting_status
+        if not waiting or waiting == "new" or ticket.status != waiting:
+            return
+        have = set(field_rows.values_of(ticket.id))
+        if not missing(tuple(self.fields.values()), ticket.queue, have):
+            self.set_status(ticket, "open", actor, notify=False)
+
+    def responded(self, ticket: Ticket) -> None:
+        """A staff reply went to the customer (the first one counts for circulation)."""
+        self.timers.responded(ticket)
+
+    def _record(self, ticket: Ticket, actor: str, action: str, old=None, new=None) -> None:
+        repository.record(ticket.id, actor, action, old, new, at=self.clock.now())
+
+    def _touch(self, ticket: Ticket) -> None:
+        repository.touch(ticket, self.clock.now())
+        ticket.save()
+        self.timers.sync(ticket)
+
+    def last_message(self, ticket: Ticket) -> dict:
         m = (Message.select().where((Message.ticket == ticket.id) & (Message.direction == "in"))
              .order_by(Message.id.desc()).first())
         if m is None:

@@ -83,6 +83,13 @@ SPECS = (
              c.args[1]),
          apply=lambda a, t, c, actor, o: a.cc(t, c.args[0], c.args[1], actor),
          cli=("cc_action", "email")),
+    Spec(Syntax("set", "#set <field> <value>", (2, 60)),
+         "set a form field of the ticket, e.g. #set serial A-1234 (checked against the "
+         "field's type); a ticket waiting for required fields opens once they are all given",
+         order=5, check=lambda a, c, actor: a.check_field(c.args[0], " ".join(c.args[1:])),
+         apply=lambda a, t, c, actor, o: a.set_field(t, c.args[0], " ".join(c.args[1:]),
+                                                     actor),
+         cli=("field", "value")),
     Spec(Syntax("status", "#status <status>", (1, 1), lower=True),
          f"change the status ({', '.join(STATUSES)}); resolved records you as resolved_by",
          order=6, check=lambda a, c, actor: a.check_status(c.arg),

@@ -8,7 +8,6 @@ import peewee as pw
 
 from daemon.store import repository
 from daemon.store.db import write_transaction
-from daemon.store.models import utcnow
 from daemon.tickets.actions import TicketActions
 
 
@@ -18,7 +17,7 @@ def close_resolved(db: pw.Database, actions: TicketActions) -> int:
     days = actions.config.tickets.close_resolved_after_days
     if not days:
         return 0
-    cutoff = utcnow() - timedelta(days=days)
+    cutoff = actions.clock.now() - timedelta(days=days)
     with write_transaction(db):
         tickets = repository.resolved_before(cutoff)
         for ticket in tickets:

@@ -12,12 +12,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from daemon.clock import SYSTEM_CLOCK, Clock
 from daemon.config import Config
 from daemon.notices.notify import Notifier, message_context
 from daemon.staff.mail import StaffMail
 from daemon.states import Action, Kind, Outcome, Status
+from daemon.store import fields as field_rows
 from daemon.store import repository, rows
-from daemon.store.models import Applied, Message, Ticket, utcnow
+from daemon.store.models import Applied, Message, Ticket
 from daemon.tickets.allocation import pick_assignee
 from daemon.worker.attachments import store_attachments
 from daemon.worker.bounces import is_bouncing, record_bounce
@@ -44,11 +46,14 @@ def outcome_of(plan: Plan) -> Outcome:
 
 
 class Applier:
-    def __init__(self, config: Config, notifier: Notifier, decider: Decider):
+    def __init__(self, config: Config, notifier: Notifier, decider: Decider,
+                 clock: Clock = SYSTEM_CLOCK):
         self.config = config
         self.notifier = notifier
         self.decider = decider
-        self.staff = StaffMail(config, notifier)
+        self.clock = clock
+        self.staff = StaffMail(config, notifier, clock)
+        self.timers = self.staff.actions.timers
 
     def apply(self, d: Decision, spool_id: int | None) -> Result:
         done = spool_id and rows.fetch_one(
@@ -64,7 +69,7 @@ class Applier:
         result = Result(outcome_of(d.plan), d.plan.outcome, ticket_id)
         if spool_id is not None:
             rows.add(Applied._meta.database, Applied, spool_id=spool_id, outcome=result.outcome,
-                     summary=result.summary[:2000], ticket_id=ticket_id, at=utcnow())
+                     summary=result.summary[:2000], ticket_id=ticket_id, at=self.clock.now())
         return result
 
     def _carry_out(self, d: Decision, spool_id: int | None) -> int | None:
@@ -88,13 +93,18 @@ class Applier:
                 repository.record(ticket.id, requester, "participant added", None, addr)
         if plan.kind == Kind.BOUNCE:
             record_bounce(ticket.id, msg.bounce, msg.robot.reason)
-        if plan.new_status and plan.new_status != ticket.status:
-            repository.record(ticket.id, requester, "status", ticket.status, plan.new_status)
+        changed = plan.new_status and plan.new_status != ticket.status
+        if changed:
+            repository.record(ticket.id, requester, "status", ticket.status, plan.new_status,
+                              at=self.clock.now())
             ticket.status = plan.new_status
             ticket.resolved_at = ticket.resolved_by = None  # reopened: not completed any more
+        self._store_fields(ticket, plan, requester)
         if plan.action != Action.CREATE:
-            repository.touch(ticket)
+            repository.touch(ticket, self.clock.now())
+        if changed or plan.action != Action.CREATE:
             ticket.save()
+        self.timers.sync(ticket)
         for spec in plan.notices:
             self._notify(ticket, spec, d, thread)
         if plan.commands is not None:
@@ -108,7 +118,7 @@ class Applier:
         subject = clean_subject(msg.subject, self.config.tickets.tag_prefix) or "(no subject)"
         spam = plan.kind == Kind.SPAM
         assignee, how = (None, None) if spam else self._pick_assignee(route)
-        now = utcnow()
+        now = self.clock.now()
         values = dict(
             subject=subject[:1000], status=Status.CLOSED if spam else Status.NEW,
             queue=route.queue, assignee=assignee, requester=requester,
@@ -117,7 +127,9 @@ class Applier:
             root_message_id=msg.message_id, merged_from=plan.follows_closed,
             created_at=now, updated_at=now, version=0)
         ticket = Ticket(id=rows.insert(Ticket._meta.database, Ticket, **values), **values)
-        record = repository.record
+
+        def record(*args):
+            repository.record(*args, at=now)
         record(ticket.id, requester, "created", None, plan.outcome)
         record(ticket.id, "ticketd", "queue", None, f"{route.queue} ({route.queue_reason})")
         for hit in route.hits:
@@ -127,6 +139,18 @@ class Applier:
         if assignee:
             record(ticket.id, f"ticketd ({how})", "assignee", None, assignee)
         return ticket
+
+    def _store_fields(self, ticket: Ticket, plan: Plan, requester: str) -> None:
+        """The form fields the mail gave; on a follow-up, only those still empty."""
+        have = field_rows.values_of(ticket.id) if plan.fields and plan.action != \
+            Action.CREATE else {}
+        for r in plan.fields:
+            if r.name in have:
+                continue
+            field_rows.set_value(ticket.id, r.name, r.value, r.source, self.clock.now())
+            actor = "ticketd" if r.source.startswith(("rule", "customer")) else requester
+            repository.record(ticket.id, actor, f"field {r.name}", None, r.value,
+                              at=self.clock.now())
 
     def _pick_assignee(self, route) -> tuple[str | None, str | None]:
         queue = self.config.queue(route.queue)
@@ -145,7 +169,7 @@ class Applier:
             cc_addrs=[a for _, a in msg.cc], subject=msg.subject, text=msg.text,
             visible_text=msg.visible_text, html=msg.html, message_id=msg.message_id,
             thread_rung=None if plan.action == Action.CREATE else plan.outcome,
-            sent_at=msg.date, defects=list(msg.defects), created_at=utcnow())
+            sent_at=msg.date, defects=list(msg.defects), created_at=self.clock.now())
         if plan.action == Action.APPEND and plan.kind != Kind.BOUNCE:  # bounces: record_bounce
             repository.record(ticket.id, requester, plan.kind if plan.kind != Kind.CUSTOMER
                               else "reply", None, plan.outcome)
@@ -164,10 +188,11 @@ class Applier:
             return
         context = message_context(d.requester, msg.from_name, msg.subject, msg.text,
                                   msg.visible_text)
+        missing = [{"name": n, "label": label} for n, label in d.plan.missing]
         self.notifier.notice(ticket, spec.template, to, message=context,
                              in_reply_to=msg.message_id, auto_submitted=spec.auto_submitted,
                              rate_key=ticket.requester if spec.rate_limited else None,
-                             thread=thread)
+                             thread=thread, extra={"missing": missing})
 
     def _tell_omitted(self, ticket, d: Decision, omitted, thread: list[str]) -> None:
         """A note on the ticket always; a notice to a person who wrote, never to a robot."""

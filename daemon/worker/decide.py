@@ -11,15 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from daemon.clock import SYSTEM_CLOCK, Clock
 from daemon.config import Config
+from daemon.forms.customers import CustomerDirectory, load_directory
+from daemon.forms.extract import Reading, read_fields
+from daemon.forms.spec import compile_fields
 from daemon.notices.notify import sender_from_config
 from daemon.staff.identity import gate_staff
-from daemon.store.models import utcnow
+from daemon.staff.plan import forwarded_requester
 from daemon.store.repository import DbLookup
 from daemon.store.spool import Envelope
+from daemon.worker import formfill
 from daemon.worker.classify import Classification, Context, TicketView, classify
 from daemon.worker.plan import Plan, hold, make_plan
-from daemon.worker.policy import Policy
+from daemon.worker.policy import Policy, reply_to_requester
 from daemon.worker.routing import RouteDecision, Router, mail_facts
 from parsers.addresses import parse_address
 from parsers.authres import dmarc_failure
@@ -39,6 +44,7 @@ class Decision:
     route: RouteDecision | None
     plan: Plan
     ticket: TicketView | None  # as the plan saw it: apply re-checks its version
+    readings: tuple[Reading, ...] = ()  # every form field the mail gave, and where from
 
 
 def classify_context(config: Config) -> Context:
@@ -54,11 +60,14 @@ def classify_context(config: Config) -> Context:
 
 
 class Decider:
-    def __init__(self, config: Config, lookup=None):
+    def __init__(self, config: Config, lookup=None, clock: Clock = SYSTEM_CLOCK):
         self.config = config
         self.ctx = classify_context(config)
         self.router = Router(config)
         self.lookup = lookup or DbLookup()
+        self.clock = clock
+        self.form = formfill.FormContext(compile_fields(config), config.forms.waiting_status)
+        self.directory = load_directory(config) if config.fields else CustomerDirectory()
 
     def parse(self, raw: bytes, received_at: datetime | None = None) -> ParsedMessage:
         try:
@@ -77,9 +86,12 @@ class Decider:
             raise Unprocessable("no usable From address and no envelope sender")
         cls = classify(msg, envelope.rcpt_to, self.ctx, self.lookup)
         cls = gate_staff(msg, cls, self.config.security.trust_authentication_results)
-        route = None
+        route, readings = None, ()
         if cls.kind in ("new", "spam", "follow_up"):
-            route = self.router.route(mail_facts(msg, envelope.rcpt_to), envelope.queue_hint)
+            readings = self._read_fields(msg, cls)
+            facts = mail_facts(msg, envelope.rcpt_to, {r.name: (r.value, r.source)
+                                                       for r in readings})
+            route = self.router.route(facts, envelope.queue_hint)
         ticket = self.lookup.ticket(cls.ticket_id) if cls.ticket_id else None
         plan = make_plan(msg, cls, route, ticket, self.ctx.own_addresses, self.ctx.staff,
                          self.policy())
@@ -87,12 +99,36 @@ class Decider:
                                self.config.security.trust_authentication_results, msg.from_addr)
         if forged:
             plan = hold(plan, forged)
+        plan = self._with_fields(plan, readings, ticket)
         requester = plan.requester[1] if plan.requester else requester
-        return Decision(msg, envelope, requester, cls, route, plan, ticket)
+        return Decision(msg, envelope, requester, cls, route, plan, ticket, readings)
+
+    def _read_fields(self, msg: ParsedMessage, cls: Classification) -> tuple[Reading, ...]:
+        """Every configured field the mail gives (rules may match any of them)."""
+        if not self.form.specs:
+            return ()
+        return read_fields(self.form.specs, msg.subject, msg.visible_text, msg.headers,
+                           self._customer_address(msg, cls), self.directory)
+
+    def _customer_address(self, msg: ParsedMessage, cls: Classification) -> str | None:
+        """Whom the directory is asked about: a staff forward's customer, a trusted web
+        form's Reply-To, else the From."""
+        found = forwarded_requester(msg) if cls.sender_role == "staff" else None
+        found = found or reply_to_requester(msg, self.policy())
+        return found[1] if found else msg.from_addr
+
+    def _with_fields(self, plan: Plan, readings, ticket: TicketView | None) -> Plan:
+        step = formfill.applies(plan) if self.form.specs else ""
+        if step == "new":
+            return formfill.for_new_ticket(plan, readings, self.form)
+        if step == "follow_up" and ticket is not None:
+            return formfill.for_follow_up(plan, readings, self.form, ticket.queue,
+                                          ticket.status, self.lookup.fields(ticket.id))
+        return plan
 
     def policy(self) -> Policy:
         t = self.config.tickets
-        return Policy(t.reopen_closed_within_days, tuple(t.trust_reply_to), utcnow(),
+        return Policy(t.reopen_closed_within_days, tuple(t.trust_reply_to), self.clock.now(),
                       self.ctx.own_addresses)
 
     def is_stale(self, d: Decision) -> bool:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from daemon.clock import SYSTEM_CLOCK, Clock
 from daemon.config import Config
 from daemon.notices.notify import Notifier
 from daemon.states import Outcome
@@ -42,10 +43,11 @@ class Pending:
 
 
 class Pipeline:
-    def __init__(self, config: Config, stores: Stores, owner: str):
+    def __init__(self, config: Config, stores: Stores, owner: str,
+                 clock: Clock = SYSTEM_CLOCK):
         self.config, self.stores, self.owner = config, stores, owner
-        self.decider = Decider(config)
-        self.applier = Applier(config, Notifier(config), self.decider)
+        self.decider = Decider(config, clock=clock)
+        self.applier = Applier(config, Notifier(config), self.decider, clock)
 
     def step(self) -> tuple[int, bool]:
         """Claim and process one batch: (mails handled, whether notices were queued)."""

@@ -45,6 +45,8 @@ class Plan:
     commands: CommandBlock | None = None  # staff mail: daemon/staff.py carries it out
     requester: tuple[str, str] | None = None  # not the From: a staff forward, a web form
     held: bool = False  # the trusted MTA calls it forged: stored, nothing else happens
+    fields: tuple = ()  # form field Readings to store (a follow-up: those not yet set)
+    missing: tuple[tuple[str, str], ...] = ()  # (name, label) required and still missing
 
 
 ACK = NoticeSpec("ack", "requester", "auto-replied", rate_limited=True)
@@ -151,4 +153,5 @@ def hold(plan: Plan, reason: str) -> Plan:
     route = plan.route and dataclasses.replace(plan.route, tags=plan.route.tags + ("held",))
     outcome = f"{plan.outcome}; held ({reason}): nothing sent"
     return dataclasses.replace(plan, action=action, notices=(), new_status=None, route=route,
-                               commands=None, held=True, outcome=outcome)
+                               commands=None, held=True, outcome=outcome, fields=(),
+                               missing=())

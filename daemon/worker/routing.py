@@ -3,15 +3,19 @@
 A rule matches when every field it lists matches; a field matches when any
 of its keywords does. Keywords are whole words or phrases, case-insensitive
 and Unicode-aware; `/.../` is a regular expression; in `from` and `to` a
-keyword with `@` is an address (`bob@x`) or a domain (`@x`). Every decision
-keeps its reason, so `ticketd explain` can say why.
+keyword with `@` is an address (`bob@x`) or a domain (`@x`); `field.NAME`
+matches a form field's value (read from the mail, the customer directory, or
+set by an earlier rule). Every decision keeps its reason, so `ticketd explain`
+can say why.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from daemon.config import Config, RuleConfig
+from daemon.forms.spec import compile_field, normalise
 from parsers.addresses import split_plus
 from parsers.keywords import Keyword, compile_pattern
 from parsers.message import ParsedMessage
@@ -39,6 +43,7 @@ class RouteDecision:
     tags: tuple[str, ...] = ()
     assignee: str | None = None
     hits: tuple[RuleHit, ...] = field(default=())
+    fields: tuple[tuple[str, str, str], ...] = ()  # (name, value, rule) set by rules
 
 
 @dataclass(frozen=True)
@@ -50,9 +55,11 @@ class MailFacts:
     from_values: tuple[str, ...]  # the address and the display name
     from_addrs: tuple[str, ...]
     to_addrs: tuple[str, ...]  # envelope, X-Original-To, To, Cc, Delivered-To: in that order
+    fields: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (value, source)
 
 
-def mail_facts(msg: ParsedMessage, rcpt_to: tuple[str, ...] = ()) -> MailFacts:
+def mail_facts(msg: ParsedMessage, rcpt_to: tuple[str, ...] = (),
+               fields: dict[str, tuple[str, str]] | None = None) -> MailFacts:
     to = tuple(dict.fromkeys(
         [a.lower() for a in rcpt_to] + list(msg.original_to)
         + [a for _, a in msg.to] + [a for _, a in msg.cc] + list(msg.delivered_to)))
@@ -63,6 +70,7 @@ def mail_facts(msg: ParsedMessage, rcpt_to: tuple[str, ...] = ()) -> MailFacts:
         from_values=from_addrs + ((msg.from_name,) if msg.from_name else ()),
         from_addrs=from_addrs,
         to_addrs=to,
+        fields=dict(fields or {}),
     )
 
 
@@ -78,6 +86,7 @@ class Router:
         """Rules first, then the recipient's queue, then the hint, then the default."""
         sets: dict = {}
         hits: list[RuleHit] = []
+        set_fields: dict[str, tuple[str, str, str]] = {}
         for rule in self.rules:
             reasons = rule_reasons(rule, facts)
             if reasons is None:
@@ -86,6 +95,8 @@ class Router:
             for key, value in rule.set.items():
                 if key == "tags":  # tags add up; every other setting: first rule wins
                     sets["tags"] = list(dict.fromkeys([*sets.get("tags", []), *value]))
+                elif key == "fields":
+                    facts = self._set_fields(rule.name, value, facts, set_fields)
                 else:
                     sets.setdefault(key, value)
             if rule.stop:
@@ -98,7 +109,20 @@ class Router:
             tags=tuple(sets.get("tags", ())),
             assignee=(sets.get("assignee") or "").lower() or None,
             hits=tuple(hits),
+            fields=tuple(set_fields.values()),
         )
+
+    def _set_fields(self, rule: str, values: dict, facts: MailFacts, out: dict) -> MailFacts:
+        """A rule's `set.fields` fills fields the mail does not give; the first rule to set
+        one wins, and later rules see it."""
+        new = dict(facts.fields)
+        for name, raw in values.items():
+            value = normalise(compile_field(self.config.field(name)), raw)
+            if name in out or name in new or value is None:
+                continue
+            out[name] = (name, value, rule)
+            new[name] = (value, f"rule {rule!r}")
+        return dataclasses.replace(facts, fields=new)
 
     def _queue(self, sets, hits, facts, queue_hint) -> tuple[str, str]:
         if "queue" in sets:
@@ -122,7 +146,7 @@ class Router:
 
 def compile_rule(rule: RuleConfig) -> CompiledRule:
     fields = {}
-    for name, words in rule.match.items():
+    for name, words in rule.matches.items():
         fields[name] = tuple(
             Keyword(w, compile_pattern(w), name in ("from", "to") and "@" in w) for w in words
         )
@@ -136,11 +160,22 @@ def rule_reasons(rule: CompiledRule, facts: MailFacts) -> tuple[str, ...] | None
         found = next((k for k in keywords if _field_matches(name, k, facts)), None)
         if found is None:
             return None
-        reasons.append(f"{name} has {found.text!r}")
+        reasons.append(f"{name} has {found.text!r}" + _where_from(name, facts))
     return tuple(reasons)
 
 
+def _where_from(name: str, facts: MailFacts) -> str:
+    """For a form field, where its value was read: explain names it."""
+    if not name.startswith("field."):
+        return ""
+    value, source = facts.fields[name[6:]]
+    return f" (value {value!r} from {source})"
+
+
 def _field_matches(name: str, kw: Keyword, facts: MailFacts) -> bool:
+    if name.startswith("field."):
+        found = facts.fields.get(name[6:])
+        return found is not None and kw.matches_text(found[0])
     if name == "subject":
         return kw.matches_text(facts.subject)
     if name == "body":

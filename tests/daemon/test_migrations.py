@@ -119,7 +119,8 @@ def test_a_migrated_database_has_the_schema_of_a_new_one_and_the_daemon_carries_
     daemon_factory(config_text(sink.port).replace(
         'database = "sqlite:///ticketd.db"', f'database = "{fresh.url}"'),
         folder=fresh_folder).stop()  # `ticketd run` makes a new database at the latest schema
-    for table in ("ticket", "message", "outbox", "assigncursor", "applied"):
+    for table in ("ticket", "message", "outbox", "assigncursor", "applied", "ticket_field",
+                  "sla_clock"):
         assert backend.columns(table) == fresh.columns(table), table
     for table in ("spool", "imapstate", "mailboxhealth", "heartbeat", "spool_meta"):
         assert backend.columns(table, "spool") == fresh.columns(table, "spool"), table

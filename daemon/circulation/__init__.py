@@ -1,0 +1,1 @@
+"""Circulation rules ([[sla]]): business hours, targets, and the actions timers take."""
