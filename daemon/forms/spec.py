@@ -40,18 +40,21 @@ def compile_pattern(text: str) -> re.Pattern:
     return re.compile(text, re.IGNORECASE | re.MULTILINE)
 
 
-def label_pattern(label: str, name: str) -> re.Pattern:
-    """The default source: a line 'Label: value' (or 'name = value')."""
+def label_pattern(label: str, name: str, choices: tuple[str, ...] = ()) -> re.Pattern:
+    """The default source: a line 'Label: value' (or 'name = value'); for a choice field,
+    one of its choices after the label, whatever follows it on the line."""
     words = {label, name, name.replace("_", " ")}
     names = "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(words) if w)
-    return compile_pattern(rf"^[ \t>*]*(?:{names})[ \t]*[:=#][ \t]*(?P<value>\S.*?)[ \t]*$")
+    value = (r"(?P<value>" + "|".join(map(re.escape, choices)) + r")(?!\w)" if choices
+             else r"(?P<value>\S.*?)[ \t]*$")
+    return compile_pattern(rf"^[ \t>*]*(?:{names})[ \t]*[:=#][ \t]*{value}")
 
 
 def compile_field(f) -> FieldSpec:
     """A FieldConfig -> FieldSpec (its patterns were checked by check-config)."""
     patterns = tuple(compile_pattern(p) for p in f.patterns)
     if not (patterns or f.headers or f.customer):
-        patterns = (label_pattern(f.label or f.name, f.name),)
+        patterns = (label_pattern(f.label or f.name, f.name, tuple(f.choices)),)
     return FieldSpec(f.name, f.label or f.name, f.type, tuple(f.choices), f.required,
                      frozenset(f.queues), patterns, tuple(h.lower() for h in f.headers),
                      f.customer)
