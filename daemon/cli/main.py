@@ -27,7 +27,7 @@ COMMANDS = {
     "check-config": "daemon.cli.check", "status": "daemon.cli.status",
     "explain": "daemon.cli.explain", "tickets": "daemon.cli.tickets",
     "outbox": "daemon.cli.outbox", "quarantine": "daemon.cli.quarantine",
-    "migrate": "daemon.cli.migrate",
+    "migrate": "daemon.cli.migrate", "report": "daemon.cli.report",
 }
 
 
@@ -56,6 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--recipient", action="append", default=[])
     ex.add_argument("--json", action="store_true")
     _tickets_parser(sub)
+    rp = sub.add_parser("report", help="opened, resolved, open; response times, SLA, staff")
+    rp.add_argument("--since", help="a date, a time, or a span back from now (30d); "
+                                    "default: 30 days before --until")
+    rp.add_argument("--until", help="a date, a time, or a span back from now; default: now")
+    rp.add_argument("--queue", help="only this queue")
+    rp.add_argument("--format", choices=("text", "json", "csv", "html"), default="text")
+    rp.add_argument("--output", help="write here instead of to stdout")
     o = sub.add_parser("outbox").add_subparsers(dest="action", required=True)
     ol = o.add_parser("list")
     ol.add_argument("--status")

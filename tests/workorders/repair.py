@@ -81,6 +81,11 @@ customer = "area"
 name = "contract"
 customer = "contract"
 
+[[fields]]
+name = "type"
+type = "choice"
+choices = ["repair", "installation", "question"]
+
 [[customers]]
 sender = "@north-hospital.example"
 company = "North Hospital"
@@ -148,8 +153,8 @@ class DrivenClock:
         self.at += timedelta(**kw)
 
 
-def database_url(folder) -> str:
-    return new_pg_database() if BACKEND == "postgres" else f"sqlite:///{folder / 't.db'}"
+def database_url(folder, name: str = "t.db") -> str:
+    return new_pg_database() if BACKEND == "postgres" else f"sqlite:///{folder / name}"
 
 
 class Desk:

@@ -85,7 +85,7 @@ def test_point5_the_repair_example_is_valid_and_check_config_says_so(tmp_path):
     p.write_text(config_text(directory="outbox", extra=REPAIR))
     config = load_config(p)
     assert [f.name for f in config.fields] == ["product", "serial", "address", "area",
-                                               "contract"]
+                                               "contract", "type"]
     assert config.rules[-2].matches == {"field.area": ["south"]}  # the dotted TOML key
 
 
