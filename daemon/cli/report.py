@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import sys
 from datetime import datetime, time, timedelta
-
 from zoneinfo import ZoneInfo
 
 from daemon.cli.main import EXIT_CONFIG

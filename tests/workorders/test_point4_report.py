@@ -22,7 +22,6 @@ from repair import IN_PROCESS, database_url, repair_config
 
 sys.path.insert(0, str(REPO))
 from bench.seed_reports import seed_tickets  # noqa: E402
-
 from daemon.reports.html import COLOURS  # noqa: E402
 
 CHROMIUM = shutil.which("chromium")
@@ -162,7 +161,7 @@ def test_point4_the_html_report_draws_its_charts_in_headless_chromium(seeded, tm
 
     shot = tmp_path / "shot.png"
     chromium(tmp_path, f"--screenshot={shot}", page, "--window-size=1100,2600")
-    colours = {"#%02x%02x%02x" % rgb: n for n, rgb in
+    colours = {"#{:02x}{:02x}{:02x}".format(*rgb): n for n, rgb in
                Image.open(shot).convert("RGB").getcolors(maxcolors=1 << 22)}
     for series, colour in COLOURS.items():  # a legend square is 12 x 12: bars are more
         assert colours.get(colour, 0) > 600, f"{series} ({colour}) is not drawn"
