@@ -147,3 +147,17 @@ def test_reading_fields_header_beats_pattern_beats_directory():
     assert r.source == "customer directory ([[customers]] #1, @n.example)"
     assert CustomerConfig(sender="@n.example").area == ""
     assert datetime(2026, 1, 1, tzinfo=UTC)  # the module's clock-free functions need no now
+
+
+def test_point5_the_worked_example_in_the_docs_is_a_valid_config(tmp_path):
+    """docs/workorders.md's repair service, pasted after the tests' base config, passes the
+    checks of check-config as written."""
+    from conftest import REPO, config_text
+
+    doc = (REPO / "docs" / "workorders.md").read_text()
+    example = doc.split("```toml\n", 1)[1].split("```", 1)[0]
+    p = tmp_path / "config.toml"
+    p.write_text(config_text(directory="outbox", extra=example))
+    config = load_config(p)
+    assert [r.name for r in config.sla] == ["Urgent repairs", "Dispatch within an hour"]
+    assert config.queue("repairs").lead == "carol@example.com"
