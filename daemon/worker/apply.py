@@ -81,7 +81,8 @@ class Applier:
             ticket = Ticket.get_by_id(plan.ticket_id)
             thread = repository.thread_message_ids(ticket.id) + (
                 [msg.message_id] if msg.message_id else [])
-        stored_id = self._store_message(ticket, plan, msg, spool_id, requester)
+        stored_id = self._store_message(ticket, plan, msg, spool_id, requester,
+                                        d.classification.rung)
         omitted = store_attachments(stored_id, msg, self.config.limits)
         for name, addr in plan.participants:
             if repository.add_participant(ticket.id, addr, name):
@@ -137,14 +138,14 @@ class Applier:
             return pick_assignee(queue.name, queue.assign, members), queue.assign
         return None, None
 
-    def _store_message(self, ticket, plan: Plan, msg, spool_id, requester) -> int:
+    def _store_message(self, ticket, plan: Plan, msg, spool_id, requester, rung: str) -> int:
         stored = rows.insert(
             Message._meta.database, Message,
             ticket=ticket.id, spool_id=spool_id, direction="in", kind=plan.kind,
             from_addr=requester, to_addrs=[a for _, a in msg.to],
             cc_addrs=[a for _, a in msg.cc], subject=msg.subject, text=msg.text,
             visible_text=msg.visible_text, html=msg.html, message_id=msg.message_id,
-            thread_rung=None if plan.action == Action.CREATE else plan.outcome,
+            thread_rung=(rung or None) if plan.action == Action.APPEND else None,
             sent_at=msg.date, defects=list(msg.defects), created_at=utcnow())
         if plan.action == Action.APPEND and plan.kind != Kind.BOUNCE:  # bounces: record_bounce
             repository.record(ticket.id, requester, plan.kind if plan.kind != Kind.CUSTOMER
