@@ -289,7 +289,8 @@ class DaemonProc:
         return json.loads(self.cli(*args, "--json").stdout)
 
     def tickets(self, *filters):
-        return self.json("tickets", "list", *filters)
+        paging = () if "--limit" in filters else ("--all",)
+        return self.json("tickets", "list", *paging, *filters)
 
     def ticket(self, ticket_id: int):
         return self.json("tickets", "show", str(ticket_id))

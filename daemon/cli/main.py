@@ -76,7 +76,10 @@ def _tickets_parser(sub) -> None:
     tl.add_argument("--status")
     tl.add_argument("--queue")
     tl.add_argument("--assignee")
-    tl.add_argument("--limit", type=int)
+    tl.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    tl.add_argument("--before", type=int, metavar="ID", help="the next page: tickets older "
+                                                           "than ID, the last one listed")
+    tl.add_argument("--all", action="store_true", help="every ticket, no limit")
     tl.add_argument("--json", action="store_true")
     ts = t.add_parser("show")
     ts.add_argument("id", type=int)
