@@ -15,7 +15,9 @@ from datetime import UTC, datetime
 
 import peewee as pw
 
-SCHEMA_VERSION = 3  # 1: the first release, spool and tickets in one file
+from daemon.states import OPEN_STATUSES
+
+SCHEMA_VERSION = 4  # 1: the first release, spool and tickets in one file
 
 
 def utcnow() -> datetime:
@@ -118,6 +120,45 @@ class Ticket(TicketModel):
         # `tickets list` filters by these and pages newest first (by id)
         indexes = ((("status", "id"), False), (("queue", "status", "id"), False),
                    (("assignee", "status", "id"), False), (("requester", "id"), False))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._load_was = self.load_holder()
+
+    def load_holder(self) -> str | None:
+        """Whose open-ticket count this ticket is in (least_open allocation), if anyone's."""
+        return self.assignee if self.status in OPEN_STATUSES else None
+
+    def save(self, *args, **kwargs):
+        saved = super().save(*args, **kwargs)
+        holder = self.load_holder()
+        if holder != self._load_was:
+            load_changed(self._load_was, holder)
+            self._load_was = holder
+        return saved
+
+
+class StaffLoad(TicketModel):
+    """Open tickets per staff member, as of the last compaction (least_open reads it)."""
+
+    email = pw.TextField(primary_key=True)
+    open_count = pw.IntegerField(default=0)
+
+
+class StaffLoadChange(TicketModel):
+    """Changes to StaffLoad since, appended in the change's own transaction: inserts only, so
+    concurrent workers never wait on each other's counter rows; the housekeeper folds them."""
+
+    email = pw.TextField(index=True)
+    delta = pw.IntegerField()
+
+
+def load_changed(was: str | None, now: str | None) -> None:
+    db = StaffLoadChange._meta.database
+    from daemon.store import rows
+
+    changes = [{"email": e, "delta": d} for e, d in ((was, -1), (now, 1)) if e]
+    rows.insert_many(db, StaffLoadChange, changes)
 
 
 class Participant(TicketModel):
@@ -267,5 +308,5 @@ class Heartbeat(SpoolModel):
 
 
 TICKET_MODELS = [Meta, Ticket, Participant, Message, Blob, Attachment, Event, Outbox,
-                 AssignCursor, BouncingAddress, Applied]
+                 AssignCursor, BouncingAddress, Applied, StaffLoad, StaffLoadChange]
 SPOOL_MODELS = [SpoolMeta, Spool, ImapState, MailboxHealth, Heartbeat]

@@ -89,13 +89,34 @@ def thread_message_ids(ticket_id: int) -> list[str]:
 
 
 def open_counts(members: list[str]) -> dict[str, int]:
+    """Open tickets per member, from the maintained counts (no scan of the tickets)."""
     counts = dict.fromkeys(members, 0)
-    marks, states = ", ".join("?" * len(members)), ", ".join("?" * len(OPEN_STATUSES))
-    for assignee, n in rows.fetch_all(
-            _db(), f"SELECT assignee, COUNT(*) FROM ticket WHERE assignee IN ({marks}) "
-                   f"AND status IN ({states}) GROUP BY assignee", *members, *OPEN_STATUSES):
-        counts[assignee] = n
+    marks = ", ".join("?" * len(members))
+    for email, n in rows.fetch_all(
+            _db(), f"SELECT email, open_count FROM staffload WHERE email IN ({marks})",
+            *members):
+        counts[email] += n
+    for email, n in rows.fetch_all(
+            _db(), f"SELECT email, SUM(delta) FROM staffloadchange WHERE email IN ({marks}) "
+                   "GROUP BY email", *members):
+        counts[email] += n or 0
     return counts
+
+
+def fold_load_changes() -> int:
+    """Housekeeping: add the appended changes into the counts, in one short transaction."""
+    db = _db()
+    with db.atomic():
+        last = rows.fetch_one(db, "SELECT MAX(id) FROM staffloadchange")[0]
+        if last is None:
+            return 0
+        sums = rows.fetch_all(db, "SELECT email, SUM(delta) FROM staffloadchange WHERE id <= ? "
+                                  "GROUP BY email ORDER BY email", last)
+        for email, n in sums:
+            rows.execute(db, "INSERT INTO staffload (email, open_count) VALUES (?, ?) "
+                             "ON CONFLICT (email) DO UPDATE SET open_count = "
+                             "staffload.open_count + ?", email, n, n)
+        return rows.execute(db, "DELETE FROM staffloadchange WHERE id <= ?", last)
 
 
 def take_queue_turn(queue: str) -> int:

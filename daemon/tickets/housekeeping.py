@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from daemon.config import Config
 from daemon.notices.notify import Notifier
-from daemon.store.db import Stores
+from daemon.store.db import Stores, write_transaction
+from daemon.store.repository import fold_load_changes
 from daemon.tickets.actions import TicketActions
 from daemon.tickets.lifecycle import close_resolved
 
@@ -16,3 +17,5 @@ class Housekeeping:
 
     def run_once(self) -> None:
         close_resolved(self.stores.tickets, self.actions)
+        with write_transaction(self.stores.tickets):
+            fold_load_changes()

@@ -17,7 +17,7 @@ from daemon.notices.notify import Notifier, message_context
 from daemon.staff.mail import StaffMail
 from daemon.states import Action, Kind, Outcome, Status
 from daemon.store import repository, rows
-from daemon.store.models import Applied, Message, Ticket, utcnow
+from daemon.store.models import Applied, Message, Ticket, load_changed, utcnow
 from daemon.tickets.allocation import pick_assignee
 from daemon.worker.attachments import store_attachments
 from daemon.worker.bounces import is_bouncing, record_bounce
@@ -118,6 +118,8 @@ class Applier:
             root_message_id=msg.message_id, merged_from=plan.follows_closed,
             created_at=now, updated_at=now, version=0)
         ticket = Ticket(id=rows.insert(Ticket._meta.database, Ticket, **values), **values)
+        if ticket.load_holder():
+            load_changed(None, ticket.load_holder())
         record = repository.record
         record(ticket.id, requester, "created", None, plan.outcome)
         record(ticket.id, "ticketd", "queue", None, f"{route.queue} ({route.queue_reason})")
