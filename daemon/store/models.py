@@ -17,7 +17,7 @@ import peewee as pw
 
 from daemon.states import OPEN_STATUSES
 
-SCHEMA_VERSION = 4  # 1: the first release, spool and tickets in one file
+SCHEMA_VERSION = 5  # 1: the first release, spool and tickets in one file
 
 
 def utcnow() -> datetime:
@@ -80,7 +80,7 @@ class Spool(SpoolModel):
     mail_from = pw.TextField(default="")
     rcpt_to = JSONField(default=list)
     queue_hint = pw.TextField(null=True)  # `ingest --queue`, IMAP mailbox queue
-    raw = pw.BlobField()
+    raw = pw.BlobField(null=True)  # purged after [retention] raw_days; the row stays (mail log)
     size = pw.IntegerField()
     state = pw.TextField(default="new", index=True)  # SpoolState
     attempts = pw.IntegerField(default=0)

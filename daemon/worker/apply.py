@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 
 from daemon.config import Config
-from daemon.notices.notify import Notifier, message_context
+from daemon.notices.notify import Notifier, stored_message
 from daemon.staff.mail import StaffMail
 from daemon.states import Action, Kind, Outcome, Status
 from daemon.store import repository, rows
@@ -97,11 +97,11 @@ class Applier:
             repository.touch(ticket)
             ticket.save()
         for spec in plan.notices:
-            self._notify(ticket, spec, d, thread)
+            self._notify(ticket, spec, d, thread, stored_id)
         if plan.commands is not None:
             self.staff.carry_out(ticket, plan.commands, msg, stored_id)
         if omitted:
-            self._tell_omitted(ticket, d, omitted, thread)
+            self._tell_omitted(ticket, d, omitted, thread, stored_id)
         return ticket.id
 
     def _create(self, plan: Plan, msg, requester: str) -> Ticket:
@@ -154,7 +154,8 @@ class Applier:
                               else "reply", None, plan.outcome)
         return stored
 
-    def _notify(self, ticket, spec: NoticeSpec, d: Decision, thread: list[str]) -> None:
+    def _notify(self, ticket, spec: NoticeSpec, d: Decision, thread: list[str],
+                stored_id: int) -> None:
         msg = d.msg
         to = [ticket.requester] if spec.to == "requester" else self.staff_recipients(ticket)
         if spec.to == "requester" and is_bouncing(ticket.requester):
@@ -165,22 +166,21 @@ class Applier:
             repository.record(ticket.id, "ticketd", "not notified", None,
                               f"{spec.template} to {ticket.requester}: rate limit")
             return
-        context = message_context(d.requester, msg.from_name, msg.subject, msg.text,
-                                  msg.visible_text)
+        context = stored_message(stored_id, d.requester, msg.from_name)
         self.notifier.notice(ticket, spec.template, to, message=context,
                              in_reply_to=msg.message_id, auto_submitted=spec.auto_submitted,
                              rate_key=ticket.requester if spec.rate_limited else None,
                              thread=thread)
 
-    def _tell_omitted(self, ticket, d: Decision, omitted, thread: list[str]) -> None:
+    def _tell_omitted(self, ticket, d: Decision, omitted, thread: list[str],
+                      stored_id: int) -> None:
         """A note on the ticket always; a notice to a person who wrote, never to a robot."""
         msg, requester = d.msg, d.requester
         for item in omitted:
             repository.record(ticket.id, "ticketd", "attachment omitted", None, item.line())
         if d.plan.kind != Kind.CUSTOMER or msg.robot.is_robot or is_bouncing(requester):
             return
-        context = message_context(requester, msg.from_name, msg.subject, msg.text,
-                                  msg.visible_text)
+        context = stored_message(stored_id, requester, msg.from_name)
         self.notifier.notice(ticket, "attachments_omitted", [requester], message=context,
                              in_reply_to=msg.message_id, auto_submitted="auto-replied",
                              extra={"omitted": [o.line() for o in omitted]}, thread=thread)
