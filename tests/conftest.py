@@ -217,7 +217,7 @@ class DaemonProc:
         self.proc: subprocess.Popen | None = None
         self.port: int | None = None
 
-    def start(self, timeout: float = 20.0):
+    def start(self, timeout: float = 60.0):
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         with open(self.log, "ab") as logf:  # the child keeps its own copy of the fd
             self.proc = subprocess.Popen(
@@ -234,6 +234,7 @@ class DaemonProc:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"daemon exited: {self.log_text()[-3000:]}")
             time.sleep(0.05)
+        self.kill9_all()  # not left running behind a failed test
         raise RuntimeError(f"daemon did not start: {self.log_text()[-3000:]}")
 
     def stop(self, sig=signal.SIGTERM, timeout=30) -> int | None:
@@ -289,7 +290,8 @@ class DaemonProc:
         return json.loads(self.cli(*args, "--json").stdout)
 
     def tickets(self, *filters):
-        return self.json("tickets", "list", *filters)
+        paging = () if "--limit" in filters else ("--all",)
+        return self.json("tickets", "list", *paging, *filters)
 
     def ticket(self, ticket_id: int):
         return self.json("tickets", "show", str(ticket_id))

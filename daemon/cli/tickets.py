@@ -24,7 +24,13 @@ def run(args, path: str, config: Config) -> int:
         except ActionError as exc:
             print(f"ticketd: {exc}", file=sys.stderr)
             return EXIT_CONFIG
-        listed = views.tickets_json(pw_list(args, filters))
+        rows = pw_list(args, filters)
+        limit = None if args.all else args.limit
+        if limit and len(rows) > limit:
+            rows = rows[:limit]
+            print(f"more tickets: ticketd tickets list --before {rows[-1].id} (or --all)",
+                  file=sys.stderr)
+        listed = views.tickets_json(rows)
         print_json(listed) if args.json else print(_list_text(listed))
         return 0
     if args.action == "spam":
@@ -56,7 +62,9 @@ def _mark_spam(args, config: Config, db) -> int:
 def pw_list(args, filters: list[tuple[str, str]]):
     from daemon.store.repository import list_tickets
 
-    return list_tickets(args.status, args.queue, args.assignee, args.limit, filters)
+    limit = None if args.all else args.limit
+    return list_tickets(args.status, args.queue, args.assignee, limit and limit + 1,
+                        args.before, filters)
 
 
 def field_filters(given: list[str], config: Config) -> list[tuple[str, str]]:

@@ -27,6 +27,7 @@ from daemon.config.schema import (
     OutboundConfig,
     QueueConfig,
     ReportsConfig,
+    RetentionConfig,
     RuleConfig,
     SecurityConfig,
     SlaConfig,
@@ -39,7 +40,7 @@ __all__ = [
     "ASSIGN_STRATEGIES", "FIELD_TYPES", "PRIORITIES", "RULE_FIELDS", "SLA_ACTIONS", "SLA_TIMERS",
     "STATUSES", "WEEKDAYS", "CalendarConfig", "Config", "ConfigError", "CustomerConfig",
     "DaemonConfig", "FieldConfig", "FormsConfig", "ImapConfig", "LimitsConfig",
-    "OutboundConfig", "QueueConfig", "ReportsConfig", "RuleConfig", "SecurityConfig",
-    "SlaConfig", "SmtpConfig", "StaffConfig", "TicketsConfig", "config_from_dict",
-    "load_config",
+    "OutboundConfig", "QueueConfig", "ReportsConfig", "RetentionConfig", "RuleConfig",
+    "SecurityConfig", "SlaConfig", "SmtpConfig", "StaffConfig", "TicketsConfig",
+    "config_from_dict", "load_config",
 ]

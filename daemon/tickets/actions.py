@@ -15,7 +15,7 @@ from daemon.clock import SYSTEM_CLOCK, Clock
 from daemon.config import PRIORITIES, STATUSES, Config
 from daemon.forms.extract import missing
 from daemon.forms.spec import compile_fields, normalise, why_not
-from daemon.notices.notify import Notifier, message_context
+from daemon.notices.notify import Notifier, message_context, stored_message
 from daemon.store import fields as field_rows
 from daemon.store import repository
 from daemon.store.models import Message, Ticket
@@ -226,4 +226,4 @@ class TicketActions:
              .order_by(Message.id.desc()).first())
         if m is None:
             return message_context("", "", ticket.subject, "", "")
-        return message_context(m.from_addr, "", m.subject, m.text, m.visible_text)
+        return stored_message(m.id, m.from_addr, "")
