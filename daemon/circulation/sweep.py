@@ -15,9 +15,9 @@ import peewee as pw
 
 from daemon.circulation.actions import SlaActions
 from daemon.circulation.timers import RUNNING, view_of
-from daemon.store.db import write_transaction
+from daemon.store.db import is_postgres, write_transaction
 from daemon.store.models import Ticket
-from daemon.store.sla import due_ticket_ids
+from daemon.store.sla import due_ticket_ids, lock_clock
 from daemon.tickets.actions import TicketActions
 
 log = logging.getLogger("ticketd.circulation")
@@ -59,6 +59,8 @@ class Sweep:
 
     def _due_actions(self, ticket_id: int) -> int:
         timers, circulation = self.actions.timers, self.actions.timers.circulation
+        if is_postgres(self.db):  # housekeepers of several hosts: one takes each action
+            lock_clock(ticket_id)  # (SQLite: the write transaction is exclusive already)
         ticket = Ticket.get_or_none(Ticket.id == ticket_id)
         row = ticket and timers.sync(ticket)
         taken = 0

@@ -142,7 +142,8 @@ def next_round_robin(queue: str, members: list[str]) -> str:
 
 def acks_since(rate_key: str, since: datetime) -> int:
     return rows.fetch_one(
-        _db(), "SELECT COUNT(*) FROM outbox WHERE rate_key = ? AND kind = 'ack' "
+        _db(), "SELECT COUNT(*) FROM outbox WHERE rate_key = ? AND kind IN ('ack', "
+               "'fields_missing') "
                "AND created_at >= ?", rate_key, Outbox.created_at.db_value(since))[0]
 
 

@@ -22,3 +22,10 @@ def dues_for(ticket_ids: list[int]) -> dict[int, SlaClock]:
         chunk = ticket_ids[start:start + 1000]
         out.update({c.ticket_id: c for c in SlaClock.select().where(SlaClock.ticket.in_(chunk))})
     return out
+
+
+def lock_clock(ticket_id: int) -> None:
+    """PostgreSQL: hold the clock row until commit, so a second housekeeper waits and then
+    sees the actions this one took."""
+    rows.fetch_one(SlaClock._meta.database, "SELECT ticket_id FROM sla_clock WHERE "
+                                            "ticket_id = ? FOR UPDATE", ticket_id)
