@@ -266,7 +266,8 @@ class DaemonProc:
         return out
 
     def kill9_all(self):
-        """A crash of the whole service (power loss, OOM killer, systemd's SIGKILL)."""
+        """A crash of the whole service (power loss, OOM killer, systemd's SIGKILL of the
+        unit's processes); returns once they are gone, as systemd waits before a restart."""
         pids = list(self.children().values())
         self.kill9()
         for pid in pids:
@@ -274,6 +275,13 @@ class DaemonProc:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+        def gone(pid: int) -> bool:
+            try:
+                return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+            except FileNotFoundError:
+                return True
+        wait_for(lambda: all(gone(p) for p in pids), what="the killed processes gone")
 
     def log_text(self) -> str:
         return self.log.read_text("utf-8", "replace") if self.log.exists() else ""
