@@ -97,6 +97,22 @@ def is_postgres(db: pw.Database) -> bool:
     return isinstance(db, pw.PostgresqlDatabase)
 
 
+_side: dict[int, pw.Database] = {}
+
+
+def side_connection(db: pw.Database) -> pw.Database:
+    """PostgreSQL: a second connection in autocommit, for a short statement that must not
+    wait for the caller's transaction to end (a counter). SQLite: the database itself."""
+    target = db.obj if isinstance(db, pw.DatabaseProxy) else db
+    if not isinstance(target, pw.PostgresqlDatabase):
+        return db
+    side = _side.get(id(target))
+    if side is None:
+        side = _side[id(target)] = pw.PostgresqlDatabase(target.database,
+                                                         **target.connect_params)
+    return side
+
+
 def check_schema(db: pw.Database, meta, tables: list, create: bool, url: str) -> None:
     """Read the stored schema version (one query); create the tables only when asked."""
     try:

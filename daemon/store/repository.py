@@ -13,6 +13,7 @@ import peewee as pw
 
 from daemon.states import OPEN_STATUSES as OPEN
 from daemon.store import rows
+from daemon.store.db import side_connection
 from daemon.store.models import (
     Attachment,
     Blob,
@@ -121,12 +122,13 @@ def fold_load_changes() -> int:
 
 def take_queue_turn(queue: str) -> int:
     """One statement that moves the queue's assignment cursor on and returns its position
-    (0 the first time). On PostgreSQL the row stays locked until commit, so concurrent
-    workers take turns: round-robin stays even and least_open sees fresh counts."""
+    (0 the first time). On PostgreSQL it commits at once on a connection of its own, so no
+    worker holds the cursor's row across its batch (on SQLite there is one writer anyway)."""
     return rows.fetch_one(
-        _db(), "INSERT INTO assigncursor (queue, last_assignee, position) VALUES (?, '', 0) "
-               "ON CONFLICT (queue) DO UPDATE SET position = assigncursor.position + 1 "
-               "RETURNING position", queue)[0]
+        side_connection(_db()),
+        "INSERT INTO assigncursor (queue, last_assignee, position) VALUES (?, '', 0) "
+        "ON CONFLICT (queue) DO UPDATE SET position = assigncursor.position + 1 "
+        "RETURNING position", queue)[0]
 
 
 def next_round_robin(queue: str, members: list[str]) -> str:
