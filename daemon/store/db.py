@@ -20,11 +20,7 @@ from urllib.parse import unquote, urlparse
 
 import peewee as pw
 
-from daemon.store import models
-
-
-class SchemaError(Exception):
-    """The database is missing, older or newer than this ticketd: one line says what to do."""
+from daemon.store import SchemaError, models
 
 
 @dataclass
