@@ -42,6 +42,20 @@ def database(backend: str, folder: Path, name: str) -> str:
     return PG_URL.rsplit("/", 1)[0] + "/" + db
 
 
+def drop(url: str) -> None:
+    if not url.startswith("postgres"):
+        return
+    import psycopg2
+
+    admin = psycopg2.connect(PG_URL)
+    admin.autocommit = True
+    name = url.rsplit("/", 1)[1]
+    admin.cursor().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = %s", (name,))
+    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.close()
+
+
 def config_for(url: str, sink_port: int) -> str:
     return contract.config(sink_port).replace('database = "sqlite:///ticketd.db"',
                                               f'database = "{url}"')
@@ -140,6 +154,8 @@ def main() -> None:
     at_empty = rates(empty, mails, templates, args.clients)
     at_big = rates(big, mails, templates, args.clients)
     write(args, seconds, listing, show, baseline, at_empty, at_big)
+    for url in (empty, big):
+        drop(url)
 
 
 def med(values) -> str:
