@@ -6,6 +6,8 @@ and the CLI. Everything returns plain values or model rows, no SQL leaks out.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -153,10 +155,32 @@ def store_blob(sha256: str, data: bytes) -> None:
      .on_conflict_ignore().execute())
 
 
+_events = threading.local()  # the events of the change being applied, written together
+
+
 def record(ticket_id: int, actor: str, action: str, old=None, new=None) -> None:
-    rows.add(Event._meta.database, Event, ticket=ticket_id, at=utcnow(), actor=actor,
-             action=action, old=None if old is None else str(old),
-             new=None if new is None else str(new))
+    event = {"ticket": ticket_id, "at": utcnow(), "actor": actor, "action": action,
+             "old": None if old is None else str(old), "new": None if new is None else str(new)}
+    pending = getattr(_events, "pending", None)
+    if pending is not None:
+        pending.append(event)
+    else:
+        rows.add(Event._meta.database, Event, **event)
+
+
+@contextlib.contextmanager
+def events_together():
+    """Inside: events wait and are written in one statement at the end (a mail's apply
+    records five or more). The end must come before its transaction commits."""
+    outer = getattr(_events, "pending", None)
+    _events.pending = [] if outer is None else outer
+    try:
+        yield
+        if outer is None:
+            rows.insert_many(Event._meta.database, Event, _events.pending)
+    finally:
+        if outer is None:
+            _events.pending = None
 
 
 def touch(ticket: Ticket) -> None:
