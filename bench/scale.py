@@ -62,17 +62,8 @@ def config_for(url: str, sink_port: int) -> str:
 
 
 def count(url: str, sql: str) -> int:
-    if url.startswith("sqlite:///"):
-        return contract.scalar(Path(url[len("sqlite:///"):]), sql)
-    import psycopg2
-
-    con = psycopg2.connect(url)
-    try:
-        cur = con.cursor()
-        cur.execute(sql)
-        return cur.fetchone()[0]
-    finally:
-        con.close()
+    found = _rows(url, sql)
+    return int(found[0][0] or 0) if found else 0
 
 
 def rates(url: str, mails, templates, clients: int) -> dict[str, float]:
