@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from email.utils import getaddresses, parseaddr
 
-from parsers.charsets import decode_header_value
 from parsers.limits import MAX_ADDRESSES, cut_note
 
 _ATOMS = r"[^@\s<>()\[\],;:\"]+"
@@ -60,6 +59,8 @@ def header_addresses(values: list[str], name: str = "addresses",
         pairs.extend(found)
         total += count
     note = cut_note(name, limit, total, "addresses") if total > limit else ""
+    from parsers.charsets import decode_header_value  # late: config checks need none of it
+
     decoded = [(" ".join(decode_header_value(n).split()), a) for n, a in pairs]
     return _unique(decoded), note
 

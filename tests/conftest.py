@@ -194,6 +194,12 @@ class Sink:
 
         return [message_from_bytes(raw, policy=default) for _, _, raw in self.messages]
 
+    def message_ids(self) -> list[str]:
+        """The Message-ID of every mail received, in order (cheaper than parsing them)."""
+        found = (re.search(rb"(?im)^message-id:[ \t]*<([^>]+)>", raw) for _, _, raw in
+                 self.messages)
+        return [m.group(1).decode() if m else "" for m in found]
+
     def to(self, addr: str):
         return [m for m in self.parsed() if addr in (m["To"] or "") + (m["Cc"] or "")]
 
@@ -266,7 +272,8 @@ class DaemonProc:
         return out
 
     def kill9_all(self):
-        """A crash of the whole service (power loss, OOM killer, systemd's SIGKILL)."""
+        """A crash of the whole service (power loss, OOM killer, systemd's SIGKILL of the
+        unit's processes); returns once they are gone, as systemd waits before a restart."""
         pids = list(self.children().values())
         self.kill9()
         for pid in pids:
@@ -274,6 +281,13 @@ class DaemonProc:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+        def gone(pid: int) -> bool:
+            try:
+                return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+            except FileNotFoundError:
+                return True
+        wait_for(lambda: all(gone(p) for p in pids), what="the killed processes gone")
 
     def log_text(self) -> str:
         return self.log.read_text("utf-8", "replace") if self.log.exists() else ""
@@ -424,13 +438,18 @@ class Store:
     def for_folder(cls, folder: Path, config_text: str) -> Store:
         found = cls._by_folder.get(folder)
         if found is None:
-            pg = BACKEND == "postgres" and SQLITE_LINE in config_text
-            found = cls._by_folder[folder] = Store(folder, new_pg_database() if pg else None)
+            named = re.search(r'database = "(postgres(?:ql)?://[^"]+)"', config_text)
+            if named:  # the test chose a PostgreSQL database itself
+                found = Store(folder, named.group(1))
+            else:
+                pg = BACKEND == "postgres" and SQLITE_LINE in config_text
+                found = Store(folder, new_pg_database() if pg else None)
+            cls._by_folder[folder] = found
         return found
 
     def config(self, text: str) -> str:
         return text.replace(SQLITE_LINE, f'database = "{self.pg_url}"') if self.pg_url \
-            else text
+            else text  # (a no-op when the test named its PostgreSQL database itself)
 
     def _connect(self, store: str, readonly: bool = False):
         if self.pg_url:

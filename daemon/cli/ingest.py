@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import sys
 
-import peewee as pw
-
 from daemon.config import Config
-from daemon.intake import pipe
-from daemon.store.db import SchemaError, open_spool
 
 
 def run(args, path: str, config: Config) -> int:
+    if not config.spool_url.startswith("postgres"):
+        # peewee imports a PostgreSQL driver whenever one is installed; a SQLite spool
+        # does not need it, and this runs once per mail
+        sys.modules.setdefault("psycopg2", None)
+    import peewee as pw
+
+    from daemon.intake import pipe
+    from daemon.store.db import SchemaError, open_spool
+
     try:
         inputs = pipe.read_inputs(args.files)
     except OSError as exc:

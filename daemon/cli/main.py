@@ -134,16 +134,17 @@ def main(argv: list[str] | None = None) -> int:
     path = config_path(args.config)
     from daemon.config import ConfigError, load_config
 
+    piped = args.command == "ingest"  # one process per mail: as little as it takes to spool
     try:
-        config = load_config(path)
+        config = load_config(path, semantics=not piped)
     except ConfigError as exc:
         print(f"ticketd: {path}: the configuration has errors:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
-        return EXIT_CONFIG
+        return EX_TEMPFAIL if piped else EXIT_CONFIG  # the MTA keeps the mail meanwhile
     role = f"{args.role}-{args.index}".rstrip("-") if args.command == "child" else ""
     setup_logging(config.daemon.log_level, role)
-    from daemon.store.db import SchemaError
+    from daemon.store import SchemaError
 
     try:
         return importlib.import_module(COMMANDS[args.command]).run(args, path, config)

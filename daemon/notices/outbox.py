@@ -236,6 +236,16 @@ def release_claims(db: pw.Database, owner: str | None = None) -> int:
         return Outbox.update(claimed_until=None, claimed_by=None).where(cond).execute()
 
 
+def release_dead_claims(db: pw.Database) -> int:
+    """At start-up: free the leases of this host's sender processes that no longer run."""
+    from daemon.store.spool import dead_owners
+
+    owners = [r[0] for r in rows.fetch_all(
+        db, "SELECT DISTINCT claimed_by FROM outbox WHERE status = 'pending' AND claimed_by "
+            "IS NOT NULL")]
+    return sum(release_claims(db, owner) for owner in dead_owners(owners))
+
+
 def has_due(db: pw.Database) -> bool:
     now = utcnow()
     return (Outbox.select(Outbox.id).where(

@@ -20,11 +20,7 @@ from urllib.parse import unquote, urlparse
 
 import peewee as pw
 
-from daemon.store import models
-
-
-class SchemaError(Exception):
-    """The database is missing, older or newer than this ticketd: one line says what to do."""
+from daemon.store import SchemaError, models
 
 
 @dataclass
@@ -95,6 +91,22 @@ def make_database(url: str, lock_timeout_seconds: int = 30) -> pw.Database:
 
 def is_postgres(db: pw.Database) -> bool:
     return isinstance(db, pw.PostgresqlDatabase)
+
+
+_side: dict[int, pw.Database] = {}
+
+
+def side_connection(db: pw.Database) -> pw.Database:
+    """PostgreSQL: a second connection in autocommit, for a short statement that must not
+    wait for the caller's transaction to end (a counter). SQLite: the database itself."""
+    target = db.obj if isinstance(db, pw.DatabaseProxy) else db
+    if not isinstance(target, pw.PostgresqlDatabase):
+        return db
+    side = _side.get(id(target))
+    if side is None:
+        side = _side[id(target)] = pw.PostgresqlDatabase(target.database,
+                                                         **target.connect_params)
+    return side
 
 
 def check_schema(db: pw.Database, meta, tables: list, create: bool, url: str) -> None:

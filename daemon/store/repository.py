@@ -6,6 +6,8 @@ and the CLI. Everything returns plain values or model rows, no SQL leaks out.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,6 +15,7 @@ import peewee as pw
 
 from daemon.states import OPEN_STATUSES as OPEN
 from daemon.store import rows
+from daemon.store.db import side_connection
 from daemon.store.models import (
     Attachment,
     Blob,
@@ -127,12 +130,13 @@ def fold_load_changes() -> int:
 
 def take_queue_turn(queue: str) -> int:
     """One statement that moves the queue's assignment cursor on and returns its position
-    (0 the first time). On PostgreSQL the row stays locked until commit, so concurrent
-    workers take turns: round-robin stays even and least_open sees fresh counts."""
+    (0 the first time). On PostgreSQL it commits at once on a connection of its own, so no
+    worker holds the cursor's row across its batch (on SQLite there is one writer anyway)."""
     return rows.fetch_one(
-        _db(), "INSERT INTO assigncursor (queue, last_assignee, position) VALUES (?, '', 0) "
-               "ON CONFLICT (queue) DO UPDATE SET position = assigncursor.position + 1 "
-               "RETURNING position", queue)[0]
+        side_connection(_db()),
+        "INSERT INTO assigncursor (queue, last_assignee, position) VALUES (?, '', 0) "
+        "ON CONFLICT (queue) DO UPDATE SET position = assigncursor.position + 1 "
+        "RETURNING position", queue)[0]
 
 
 def next_round_robin(queue: str, members: list[str]) -> str:
@@ -158,11 +162,33 @@ def store_blob(sha256: str, data: bytes) -> None:
      .on_conflict_ignore().execute())
 
 
+_events = threading.local()  # the events of the change being applied, written together
+
+
 def record(ticket_id: int, actor: str, action: str, old=None, new=None,
            at: datetime | None = None) -> None:
-    rows.add(Event._meta.database, Event, ticket=ticket_id, at=at or utcnow(), actor=actor,
-             action=action, old=None if old is None else str(old),
-             new=None if new is None else str(new))
+    event = {"ticket": ticket_id, "at": at or utcnow(), "actor": actor, "action": action,
+             "old": None if old is None else str(old), "new": None if new is None else str(new)}
+    pending = getattr(_events, "pending", None)
+    if pending is not None:
+        pending.append(event)
+    else:
+        rows.add(Event._meta.database, Event, **event)
+
+
+@contextlib.contextmanager
+def events_together():
+    """Inside: events wait and are written in one statement at the end (a mail's apply
+    records five or more). The end must come before its transaction commits."""
+    outer = getattr(_events, "pending", None)
+    _events.pending = [] if outer is None else outer
+    try:
+        yield
+        if outer is None:
+            rows.insert_many(Event._meta.database, Event, _events.pending)
+    finally:
+        if outer is None:
+            _events.pending = None
 
 
 def touch(ticket: Ticket, now: datetime | None = None) -> None:

@@ -65,7 +65,8 @@ class Applier:
             log.info("spool #%s: the tickets changed while it was read; deciding again",
                      spool_id)
             d = self.decider.decide_parsed(d.msg, d.envelope)
-        ticket_id = self._carry_out(d, spool_id)
+        with repository.events_together():
+            ticket_id = self._carry_out(d, spool_id)
         result = Result(outcome_of(d.plan), d.plan.outcome, ticket_id)
         if spool_id is not None:
             rows.add(Applied._meta.database, Applied, spool_id=spool_id, outcome=result.outcome,

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from parsers.addresses import split_plus
-from parsers.message import ParsedMessage
 from parsers.subject import find_ticket_ids
+
+if TYPE_CHECKING:  # the store imports TicketView from here; it need not load the MIME parser
+    from parsers.message import ParsedMessage
 
 OWN_HEADER = "x-ticketd-ticket"
 
