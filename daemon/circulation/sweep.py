@@ -15,8 +15,8 @@ import peewee as pw
 
 from daemon.circulation.actions import SlaActions
 from daemon.circulation.timers import RUNNING, view_of
+from daemon.store import repository
 from daemon.store.db import is_postgres, write_transaction
-from daemon.store.models import Ticket
 from daemon.store.sla import due_ticket_ids, lock_clock
 from daemon.tickets.actions import TicketActions
 
@@ -61,7 +61,7 @@ class Sweep:
         timers, circulation = self.actions.timers, self.actions.timers.circulation
         if is_postgres(self.db):  # housekeepers of several hosts: one takes each action
             lock_clock(ticket_id)  # (SQLite: the write transaction is exclusive already)
-        ticket = Ticket.get_or_none(Ticket.id == ticket_id)
+        ticket = repository.ticket_for_change(ticket_id)
         row = ticket and timers.sync(ticket)
         taken = 0
         while row is not None and ticket.status in RUNNING:

@@ -9,6 +9,7 @@ from daemon.cli import views
 from daemon.cli.main import EXIT_CONFIG, EXIT_NOT_FOUND, print_json
 from daemon.config import Config
 from daemon.service.app import stores_of, ticket_actions
+from daemon.store import repository
 from daemon.store.db import write_transaction
 from daemon.store.models import Ticket
 from daemon.tickets.actions import ActionError
@@ -106,7 +107,7 @@ def _change_ticket(args, config: Config, db, ticket: Ticket) -> int:
         if spec.check:
             spec.check(actions, command, actor)
         with write_transaction(db):
-            ticket = Ticket.get_by_id(ticket.id)
+            ticket = repository.ticket_for_change(ticket.id)
             spec.apply(actions, ticket, command, actor, Options())
     except ActionError as exc:
         print(f"ticketd: {exc}", file=sys.stderr)

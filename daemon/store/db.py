@@ -81,7 +81,6 @@ def make_database(url: str, lock_timeout_seconds: int = 30) -> pw.Database:
             password=unquote(u.password) if u.password else None,
             host=u.hostname or None,
             port=u.port or None,
-            autorollback=True,
             # a lock held elsewhere (a long report) fails our statement, as SQLite's busy
             # timeout does, instead of hanging a listener or a worker for good
             options=f"-c lock_timeout={lock_timeout_seconds * 1000}",

@@ -119,6 +119,7 @@ class Ticket(TicketModel):
 
 
     class Meta:
+        only_save_dirty = True  # a change writes what it changed, not a stale copy of the rest
         # `tickets list` filters by these and pages newest first (by id)
         indexes = ((("status", "id"), False), (("queue", "status", "id"), False),
                    (("assignee", "status", "id"), False), (("requester", "id"), False))

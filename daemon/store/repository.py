@@ -15,7 +15,7 @@ import peewee as pw
 
 from daemon.states import OPEN_STATUSES as OPEN
 from daemon.store import rows
-from daemon.store.db import side_connection
+from daemon.store.db import is_postgres, side_connection
 from daemon.store.models import (
     Attachment,
     Blob,
@@ -69,6 +69,16 @@ MAX_THREAD_IDS = 100  # a mail naming more Message-IDs is looked up by its first
 
 def _db() -> pw.Database:
     return Ticket._meta.database
+
+
+def ticket_for_change(ticket_id: int) -> Ticket | None:
+    """The ticket, to change in the caller's transaction. On PostgreSQL its row stays locked
+    until then, so a worker, the housekeeper and the CLI on several hosts change it in turn
+    instead of writing over each other (SQLite's write transaction is exclusive anyway)."""
+    q = Ticket.select().where(Ticket.id == ticket_id)
+    if is_postgres(_db()):
+        q = q.for_update()
+    return q.first()
 
 
 def participants_of(ticket_id: int) -> list[str]:
@@ -235,9 +245,12 @@ def ticket_events(ticket_id: int) -> list[Event]:
     return list(Event.select().where(Event.ticket == ticket_id).order_by(Event.id))
 
 
-def resolved_before(cutoff: datetime) -> list[Ticket]:
-    return list(Ticket.select().where((Ticket.status == "resolved") &
-                                      (Ticket.resolved_at < cutoff)))
+def resolved_before(cutoff: datetime, limit: int = 500) -> list[Ticket]:
+    """Resolved long enough to close: locked for the change on PostgreSQL (see
+    ticket_for_change), a bounded batch at a time."""
+    q = (Ticket.select().where((Ticket.status == "resolved") & (Ticket.resolved_at < cutoff))
+         .order_by(Ticket.id).limit(limit))
+    return list(q.for_update() if is_postgres(_db()) else q)
 
 
 def one_hour_ago() -> datetime:

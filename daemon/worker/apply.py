@@ -84,7 +84,7 @@ class Applier:
             ticket = self._create(plan, msg, requester)
             thread = [msg.message_id] if msg.message_id else []
         else:
-            ticket = Ticket.get_by_id(plan.ticket_id)
+            ticket = repository.ticket_for_change(plan.ticket_id)
             thread = repository.thread_message_ids(ticket.id) + (
                 [msg.message_id] if msg.message_id else [])
         stored_id = self._store_message(ticket, plan, msg, spool_id, requester,

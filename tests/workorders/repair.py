@@ -8,13 +8,9 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
-import pytest
 from conftest import BACKEND, config_text, make_mail, new_pg_database
 
 BERLIN = ZoneInfo("Europe/Berlin")
-# daemon/store/db.py passes peewee's autorollback, which peewee 3.17+ ignores with a warning;
-# the daemon's processes do not turn warnings into errors, the in-process tests must not.
-IN_PROCESS = pytest.mark.filterwarnings("ignore:Peewee no longer uses the \"autorollback\"")
 
 REPAIR = r'''
 [forms]

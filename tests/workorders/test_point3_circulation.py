@@ -9,9 +9,7 @@ take it from the system clock.
 from __future__ import annotations
 
 import pytest
-from repair import IN_PROCESS, Desk, DrivenClock, berlin
-
-pytestmark = IN_PROCESS
+from repair import Desk, DrivenClock, berlin
 
 # Thursday 2 April 2026, 16:00 in Berlin. Good Friday (3rd) and Easter Monday (6th) are
 # public holidays in Germany, with the weekend between: a 4-hour first-response target

@@ -12,13 +12,12 @@ import re
 import shutil
 import subprocess
 import sys
-import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from conftest import REPO, Store
-from repair import IN_PROCESS, database_url, repair_config
+from repair import database_url, repair_config
 
 sys.path.insert(0, str(REPO))
 from bench.seed_reports import seed_tickets  # noqa: E402
@@ -39,11 +38,9 @@ def seeded(tmp_path_factory):
     (folder / "config.toml").write_text(repair_config(directory="outbox").replace(
         'database = "sqlite:///ticketd.db"', f'database = "{url}"'))
     spool = url if url.startswith("postgres") else f"sqlite:///{folder / 'ticketd-spool.db'}"
-    with warnings.catch_warnings():  # peewee's autorollback warning, see repair.IN_PROCESS
-        warnings.filterwarnings("ignore", "Peewee no longer uses")
-        stores = open_stores(url, spool, create=True)
-        seed_tickets(N, SYSTEM_CLOCK.now())
-        stores.close()
+    stores = open_stores(url, spool, create=True)
+    seed_tickets(N, SYSTEM_CLOCK.now())
+    stores.close()
     return folder, Store(folder, url if url.startswith("postgres") else None)
 
 
@@ -68,7 +65,6 @@ def inclusive_quantile(values: list[float], q: float) -> float:
     return values[low] + (values[high] - values[low]) * (pos - low)
 
 
-@IN_PROCESS
 def test_point4_report_figures_agree_with_a_direct_count(seeded):
     folder, store = seeded
     f = json.loads(report(folder, "--format", "json", "--since", "30d"))
@@ -120,7 +116,6 @@ def _t(value):
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
-@IN_PROCESS
 def test_point4_text_csv_and_a_queue_filter_carry_the_same_figures(seeded):
     folder, _ = seeded
     f = json.loads(report(folder, "--format", "json", "--queue", "repairs"))
@@ -137,7 +132,6 @@ def test_point4_text_csv_and_a_queue_filter_carry_the_same_figures(seeded):
 
 
 @pytest.mark.skipif(not CHROMIUM, reason="needs Debian's chromium (.ci/run installs it)")
-@IN_PROCESS
 def test_point4_the_html_report_draws_its_charts_in_headless_chromium(seeded, tmp_path):
     from PIL import Image
 
