@@ -7,12 +7,16 @@ The packages follow a mail through the system:
     worker/   the worker processes' stages: parse, classify, route, plan, apply
     staff/    what a staff mail does (identity, commands, relay, note)
     tickets/  changes people and timers make, and the one registry of ticket commands
+    forms/    work-order form fields: what a queue's tickets carry, read from their mail
+    circulation/  [[sla]] rules in business hours and the actions their timers take
+    reports/  `ticketd report`: what a manager checks
     notices/  templates, queued intents, composition, the sender
     service/  `ticketd run`: the supervisor, its child processes, loops, status
     config/   config.toml, declared once
     cli/      the command line, one module per command
 
-`parsers/` (beside this package) is pure: bytes in, frozen values out.
+clock.py is the one clock everything that decides by time reads; states.py the named
+states and outcomes. `parsers/` (beside this package) is pure: bytes in, frozen values out.
 """
 
 __version__ = "0.2.0"
