@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import NEEDS_PG, REPO, config_text, wait_for
+from conftest import NEEDS_PG, REPO, SQLITE_ONLY, config_text, wait_for
 
 from daemon.store import models
 
@@ -86,8 +86,8 @@ class Backend:
             con.close()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres,
-                                                                   NEEDS_PG])])
+@pytest.fixture(params=[pytest.param("sqlite", marks=SQLITE_ONLY),
+                        pytest.param("postgres", marks=[pytest.mark.postgres, NEEDS_PG])])
 def backend(request, tmp_path):
     if request.param == "sqlite":
         return Backend("sqlite", tmp_path)

@@ -137,7 +137,9 @@ def test_user_pain_29_reply_fetched_before_its_original_still_threads(daemon, tm
     (tmp_path / "1-reply.eml").write_bytes(reply.as_bytes())
     (tmp_path / "2-original.eml").write_bytes(original.as_bytes())
     daemon.cli("ingest", str(tmp_path / "1-reply.eml"), str(tmp_path / "2-original.eml"))
-    (ticket,) = wait_for(daemon.tickets, what="the ticket")
+    wait_for(lambda: daemon.spool_sql("SELECT count(*) FROM spool WHERE state = 'done'")
+             == [(2,)], what="both processed")
+    (ticket,) = daemon.tickets()
     msgs = inbound(daemon.ticket(ticket["id"]))
     assert [m["message_id"] for m in msgs] == ["orig@customer.example",
                                                "reply@customer.example"]
