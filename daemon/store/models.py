@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 import peewee as pw
 
-SCHEMA_VERSION = 2  # 1: the first release, spool and tickets in one file
+SCHEMA_VERSION = 9  # 1: the first release, spool and tickets in one file
 
 
 def utcnow() -> datetime:
@@ -233,6 +233,8 @@ class ImapState(SpoolModel):
     handled_uid = pw.BigIntegerField(default=0)  # highest UID whose `after` action is done
     first_pass_until = pw.BigIntegerField(default=0)  # skip_seen_on_first_start: UIDNEXT-1
     updated_at = UTCDateTimeField(default=utcnow)
+    # UID -> refused FETCHes, for this UIDVALIDITY; at FETCH_TRIES the UID is skipped for good
+    refused_fetches = JSONField(default=dict)
 
 
 class MailboxHealth(SpoolModel):
@@ -242,6 +244,8 @@ class MailboxHealth(SpoolModel):
     checked_at = UTCDateTimeField(null=True)  # last successful check of the folder
     failing_since = UTCDateTimeField(null=True)
     last_error = pw.TextField(null=True)
+    auth_problem = pw.TextField(null=True)  # a revoked OAuth2 grant: needs the admin
+    auth_problem_since = UTCDateTimeField(null=True)
 
 
 class Heartbeat(SpoolModel):
