@@ -27,7 +27,7 @@ COMMANDS = {
     "check-config": "daemon.cli.check", "status": "daemon.cli.status",
     "explain": "daemon.cli.explain", "tickets": "daemon.cli.tickets",
     "outbox": "daemon.cli.outbox", "quarantine": "daemon.cli.quarantine",
-    "migrate": "daemon.cli.migrate",
+    "migrate": "daemon.cli.migrate", "import": "daemon.cli.import_mail",
 }
 
 
@@ -55,6 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("file")
     ex.add_argument("--recipient", action="append", default=[])
     ex.add_argument("--json", action="store_true")
+    im = sub.add_parser("import", help="bring an mbox or Maildir archive in as tickets, "
+                                       "oldest first, sending no notices")
+    im.add_argument("kind", choices=("mbox", "maildir"))
+    im.add_argument("path")
+    im.add_argument("--queue", help="queue for new tickets (rules still win)")
+    im.add_argument("--dry-run", action="store_true",
+                    help="say what would be made; store and send nothing")
     _tickets_parser(sub)
     o = sub.add_parser("outbox").add_subparsers(dest="action", required=True)
     ol = o.add_parser("list")

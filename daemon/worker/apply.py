@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from daemon.config import Config
 from daemon.notices.notify import Notifier, message_context
@@ -41,6 +42,12 @@ def outcome_of(plan: Plan) -> Outcome:
         return Outcome.HELD
     return {Action.CREATE: Outcome.TICKET, Action.APPEND: Outcome.FOLLOW_UP}.get(
         plan.action, Outcome.IGNORED)
+
+
+def happened_at(plan: Plan, msg) -> datetime:
+    """Now; for imported mail, when it was written (never later than now)."""
+    now = utcnow()
+    return min(msg.date, now) if plan.imported and msg.date else now
 
 
 class Applier:
@@ -93,7 +100,10 @@ class Applier:
             ticket.status = plan.new_status
             ticket.resolved_at = ticket.resolved_by = None  # reopened: not completed any more
         if plan.action != Action.CREATE:
+            before = ticket.updated_at
             repository.touch(ticket)
+            if plan.imported:  # an archive's ticket was last changed when its mail was written
+                ticket.updated_at = max(before, happened_at(plan, msg))
             ticket.save()
         for spec in plan.notices:
             self._notify(ticket, spec, d, thread)
@@ -108,7 +118,7 @@ class Applier:
         subject = clean_subject(msg.subject, self.config.tickets.tag_prefix) or "(no subject)"
         spam = plan.kind == Kind.SPAM
         assignee, how = (None, None) if spam else self._pick_assignee(route)
-        now = utcnow()
+        now = happened_at(plan, msg)
         values = dict(
             subject=subject[:1000], status=Status.CLOSED if spam else Status.NEW,
             queue=route.queue, assignee=assignee, requester=requester,
@@ -145,7 +155,7 @@ class Applier:
             cc_addrs=[a for _, a in msg.cc], subject=msg.subject, text=msg.text,
             visible_text=msg.visible_text, html=msg.html, message_id=msg.message_id,
             thread_rung=None if plan.action == Action.CREATE else plan.outcome,
-            sent_at=msg.date, defects=list(msg.defects), created_at=utcnow())
+            sent_at=msg.date, defects=list(msg.defects), created_at=happened_at(plan, msg))
         if plan.action == Action.APPEND and plan.kind != Kind.BOUNCE:  # bounces: record_bounce
             repository.record(ticket.id, requester, plan.kind if plan.kind != Kind.CUSTOMER
                               else "reply", None, plan.outcome)
@@ -174,7 +184,8 @@ class Applier:
         msg, requester = d.msg, d.requester
         for item in omitted:
             repository.record(ticket.id, "ticketd", "attachment omitted", None, item.line())
-        if d.plan.kind != Kind.CUSTOMER or msg.robot.is_robot or is_bouncing(requester):
+        if (d.plan.kind != Kind.CUSTOMER or d.plan.imported or msg.robot.is_robot
+                or is_bouncing(requester)):
             return
         context = message_context(requester, msg.from_name, msg.subject, msg.text,
                                   msg.visible_text)

@@ -18,7 +18,7 @@ from daemon.store.models import utcnow
 from daemon.store.repository import DbLookup
 from daemon.store.spool import Envelope
 from daemon.worker.classify import Classification, Context, TicketView, classify
-from daemon.worker.plan import Plan, hold, make_plan
+from daemon.worker.plan import Plan, hold, imported, make_plan
 from daemon.worker.policy import Policy
 from daemon.worker.routing import RouteDecision, Router, mail_facts
 from parsers.addresses import parse_address
@@ -87,6 +87,8 @@ class Decider:
                                self.config.security.trust_authentication_results, msg.from_addr)
         if forged:
             plan = hold(plan, forged)
+        if envelope.imported:
+            plan = imported(plan)
         requester = plan.requester[1] if plan.requester else requester
         return Decision(msg, envelope, requester, cls, route, plan, ticket)
 

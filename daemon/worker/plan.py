@@ -45,6 +45,7 @@ class Plan:
     commands: CommandBlock | None = None  # staff mail: daemon/staff.py carries it out
     requester: tuple[str, str] | None = None  # not the From: a staff forward, a web form
     held: bool = False  # the trusted MTA calls it forged: stored, nothing else happens
+    imported: bool = False  # from an archive (`ticketd import`): stored at its own Date, silent
 
 
 ACK = NoticeSpec("ack", "requester", "auto-replied", rate_limited=True)
@@ -152,3 +153,14 @@ def hold(plan: Plan, reason: str) -> Plan:
     outcome = f"{plan.outcome}; held ({reason}): nothing sent"
     return dataclasses.replace(plan, action=action, notices=(), new_status=None, route=route,
                                commands=None, held=True, outcome=outcome)
+
+
+def imported(plan: Plan) -> Plan:
+    """Mail from an archive (`ticketd import`) was answered back then: it is stored and
+    threaded like live mail, but nobody is mailed, and a staff mail's commands are history,
+    not orders (a `#status resolved` of years ago is not carried out, nor relayed)."""
+    if plan.action == Action.STATUS_LIST:
+        return dataclasses.replace(plan, action=Action.IGNORE, imported=True,
+                                   outcome="imported: a status request, not answered")
+    return dataclasses.replace(plan, notices=(), commands=None, imported=True,
+                               outcome=f"{plan.outcome}; imported: nothing sent")
