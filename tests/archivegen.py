@@ -33,7 +33,8 @@ class Archive:
         return path
 
 
-def make_archive(n: int, seed: int = 10, staff_every: int = 3) -> Archive:
+def make_archive(n: int, seed: int = 10, staff_every: int = 3,
+                 to: str = "Support <support@example.com>") -> Archive:
     """n messages in threads of 1 to 6; every `staff_every`-th reply is from staff."""
     rng = random.Random(seed)
     out, made, thread = Archive(), [], 0
@@ -46,16 +47,17 @@ def make_archive(n: int, seed: int = 10, staff_every: int = 3) -> Archive:
         for j, mid in enumerate(ids):
             staff = j > 0 and j % staff_every == 0
             made.append(_mail(mid, ids[:j], start + timedelta(minutes=7 * j),
-                              STAFF if staff else customer, thread, j))
+                              STAFF if staff else customer, thread, j, to))
         thread += 1
     rng.shuffle(made)
     out.messages = made
     return out
 
 
-def _mail(mid: str, before: list[str], date: datetime, frm: str, thread: int, j: int) -> bytes:
+def _mail(mid: str, before: list[str], date: datetime, frm: str, thread: int, j: int,
+          to: str) -> bytes:
     subject = f"Printer {thread} jams" if j == 0 else f"Re: Printer {thread} jams"
-    head = [f"From: {frm}", "To: Support <support@example.com>", f"Subject: {subject}",
+    head = [f"From: {frm}", f"To: {to}", f"Subject: {subject}",
             f"Date: {format_datetime(date)}", f"Message-ID: <{mid}>"]
     if before:
         head += [f"In-Reply-To: <{before[-1]}>",

@@ -7,6 +7,7 @@ the same command goes on where it stopped.
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from daemon.config import Config
@@ -33,6 +34,8 @@ def run(args, path: str, config: Config) -> int:
     # an import may come before the first `ticketd run`: make the stores if need be
     stores = open_stores(config.database_url, config.spool_url,
                          config.daemon.lock_timeout_seconds, create=True)
+    for name in ("ticketd.worker", "ticketd.apply"):  # the mail log has each message's fate
+        logging.getLogger(name).setLevel(logging.WARNING)
     progress = make_progress(f"{'checking' if args.dry_run else 'importing'} {archive.name}")
     if args.dry_run:
         print(summary(preview(config, stores, archive, args.queue, progress), archive,
@@ -67,6 +70,6 @@ def summary(t: Tally, archive: Archive, dry_run: bool) -> str:
 
 
 def make_progress(label: str):
-    from daemon.cli.progress import LogProgress, TerminalProgress
+    from daemon.cli.progress import LogProgress, TerminalProgress, terminal_width
 
-    return TerminalProgress(label) if sys.stderr.isatty() else LogProgress(label)
+    return TerminalProgress(label) if terminal_width() else LogProgress(label)

@@ -59,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
                                        "oldest first, sending no notices")
     im.add_argument("kind", choices=("mbox", "maildir"))
     im.add_argument("path")
-    im.add_argument("--queue", help="queue for new tickets (rules still win)")
+    im.add_argument("--queue", help="queue for new tickets that no rule or queue address "
+                                    "claims (as ingest --queue)")
     im.add_argument("--dry-run", action="store_true",
                     help="say what would be made; store and send nothing")
     _tickets_parser(sub)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 log = logging.getLogger("ticketd.import")
@@ -16,7 +17,7 @@ class TerminalProgress:
         from tqdm import tqdm
 
         self.bar = tqdm(total=total, initial=done, desc=self.label, unit="msg",
-                        file=sys.stderr, dynamic_ncols=True)
+                        file=sys.stderr, ncols=min(terminal_width(), 120))
 
     def advance(self, n: int, tally) -> None:
         self.bar.set_postfix_str(tally.short(), refresh=False)
@@ -47,3 +48,12 @@ class LogProgress:
 
     def close(self) -> None:
         pass
+
+
+def terminal_width() -> int:
+    """Columns of the terminal on stderr; 0 when it is none or says it has no size (tqdm
+    then draws nothing, so a log line per tenth is shown instead)."""
+    try:
+        return os.get_terminal_size(sys.stderr.fileno()).columns if sys.stderr.isatty() else 0
+    except (OSError, ValueError):
+        return 0

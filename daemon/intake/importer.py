@@ -56,8 +56,8 @@ class Tally:
 
     def short(self) -> str:
         o = self.outcomes
-        return (f"tickets={o[Outcome.TICKET]} follow-ups={o[Outcome.FOLLOW_UP]} "
-                f"skipped={self.already}")
+        return (f"{o[Outcome.TICKET]} tickets, {o[Outcome.FOLLOW_UP]} follow-ups, "
+                f"{self.already} skipped")
 
 
 def envelope_for(archive: Archive, queue: str | None) -> Envelope:
