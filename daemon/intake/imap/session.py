@@ -70,8 +70,10 @@ class Session:
             found.update(self.client.search(["UID", f"{lo}:{cursor.first_pass_until}",
                                              "UNSEEN"]))
             lo = cursor.first_pass_until + 1
-        found.update(self.client.search(["UID", f"{lo}:*"]))
-        return sorted(u for u in found if u >= cursor.last_uid + 1)  # "n:*" always has 1 hit
+        # "n:*" always has a hit, the highest UID, even below n: it may be read mail of the
+        # first pass, so only what is really from lo on counts
+        found.update(u for u in self.client.search(["UID", f"{lo}:*"]) if u >= lo)
+        return sorted(u for u in found if u >= cursor.last_uid + 1)
 
     def fetch(self, uids: list[int]) -> dict[int, bytes]:
         """Raw bytes by UID, without setting \\Seen. UIDs gone meanwhile are left out."""
