@@ -25,6 +25,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
 from daemon.config import Config, ImapConfig
@@ -135,8 +136,10 @@ class RefreshFlow:
 
     def __init__(self, cfg: ImapConfig, config: Config,
                  post: Callable[[str, bytes, float], tuple[int, bytes]] = post_form,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic,
+                 save: Callable[[Path, str], None] = write_secret_file):
         self.cfg, self.config, self.post, self.clock = cfg, config, post, clock
+        self.save = save
         self.token_file = config.resolve(cfg.oauth2_refresh_token_file)
         self.access: str | None = None
         self.expires_at = 0.0
@@ -198,7 +201,7 @@ class RefreshFlow:
             self.problem = None
             return
         try:
-            write_secret_file(self.token_file, current)
+            self.save(self.token_file, current)
         except OSError as exc:
             self.unsaved = current
             self.problem = (f"cannot save the rotated OAuth2 refresh token to "
