@@ -217,7 +217,7 @@ class DaemonProc:
         self.proc: subprocess.Popen | None = None
         self.port: int | None = None
 
-    def start(self, timeout: float = 20.0):
+    def start(self, timeout: float = 60.0):
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         with open(self.log, "ab") as logf:  # the child keeps its own copy of the fd
             self.proc = subprocess.Popen(
@@ -234,6 +234,7 @@ class DaemonProc:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"daemon exited: {self.log_text()[-3000:]}")
             time.sleep(0.05)
+        self.kill9_all()  # not left running behind a failed test
         raise RuntimeError(f"daemon did not start: {self.log_text()[-3000:]}")
 
     def stop(self, sig=signal.SIGTERM, timeout=30) -> int | None:
@@ -265,7 +266,8 @@ class DaemonProc:
         return out
 
     def kill9_all(self):
-        """A crash of the whole service (power loss, OOM killer, systemd's SIGKILL)."""
+        """A crash of the whole service (power loss, OOM killer, systemd's SIGKILL of the
+        unit's processes); returns once they are gone, as systemd waits before a restart."""
         pids = list(self.children().values())
         self.kill9()
         for pid in pids:
@@ -273,6 +275,13 @@ class DaemonProc:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+        def gone(pid: int) -> bool:
+            try:
+                return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+            except FileNotFoundError:
+                return True
+        wait_for(lambda: all(gone(p) for p in pids), what="the killed processes gone")
 
     def log_text(self) -> str:
         return self.log.read_text("utf-8", "replace") if self.log.exists() else ""
@@ -289,7 +298,8 @@ class DaemonProc:
         return json.loads(self.cli(*args, "--json").stdout)
 
     def tickets(self, *filters):
-        return self.json("tickets", "list", *filters)
+        paging = () if "--limit" in filters else ("--all",)
+        return self.json("tickets", "list", *paging, *filters)
 
     def ticket(self, ticket_id: int):
         return self.json("tickets", "show", str(ticket_id))

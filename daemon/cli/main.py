@@ -27,7 +27,8 @@ COMMANDS = {
     "check-config": "daemon.cli.check", "status": "daemon.cli.status",
     "explain": "daemon.cli.explain", "tickets": "daemon.cli.tickets",
     "outbox": "daemon.cli.outbox", "quarantine": "daemon.cli.quarantine",
-    "migrate": "daemon.cli.migrate", "import": "daemon.cli.import_mail",
+    "migrate": "daemon.cli.migrate", "purge": "daemon.cli.purge",
+    "import": "daemon.cli.import_mail",
 }
 
 
@@ -49,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check-config", help="validate the config and templates")
     mg = sub.add_parser("migrate", help="bring the database schema up to date")
     mg.add_argument("--dry-run", action="store_true", help="say what would change")
+    pg = sub.add_parser("purge", help="apply [retention] now: raw mail past its days goes")
+    pg.add_argument("--dry-run", action="store_true", help="say what would go")
     st = sub.add_parser("status", help="is mail flowing? exit 1 naming each problem")
     st.add_argument("--json", action="store_true")
     ex = sub.add_parser("explain", help="dry run: how would this mail be handled?")
@@ -84,7 +87,10 @@ def _tickets_parser(sub) -> None:
     tl.add_argument("--status")
     tl.add_argument("--queue")
     tl.add_argument("--assignee")
-    tl.add_argument("--limit", type=int)
+    tl.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    tl.add_argument("--before", type=int, metavar="ID", help="the next page: tickets older "
+                                                           "than ID, the last one listed")
+    tl.add_argument("--all", action="store_true", help="every ticket, no limit")
     tl.add_argument("--json", action="store_true")
     ts = t.add_parser("show")
     ts.add_argument("id", type=int)

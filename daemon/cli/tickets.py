@@ -20,6 +20,11 @@ def run(args, path: str, config: Config) -> int:
     db = stores_of(config).tickets
     if args.action == "list":
         rows = pw_list(args)
+        limit = None if args.all else args.limit
+        if limit and len(rows) > limit:
+            rows = rows[:limit]
+            print(f"more tickets: ticketd tickets list --before {rows[-1].id} (or --all)",
+                  file=sys.stderr)
         if args.json:
             print_json([views.ticket_json(t) for t in rows])
         else:
@@ -57,7 +62,9 @@ def _mark_spam(args, config: Config, db) -> int:
 def pw_list(args):
     from daemon.store.repository import list_tickets
 
-    return list_tickets(args.status, args.queue, args.assignee, args.limit)
+    limit = None if args.all else args.limit
+    return list_tickets(args.status, args.queue, args.assignee, limit and limit + 1,
+                        args.before)
 
 
 def _change_ticket(args, config: Config, db, ticket: Ticket) -> int:

@@ -31,7 +31,9 @@ def ticket_detail_json(t: Ticket) -> dict:
     out["messages"] = [{
         "id": m.id, "direction": m.direction, "kind": m.kind, "from": m.from_addr,
         "to": list(m.to_addrs or []), "cc": list(m.cc_addrs or []), "subject": m.subject,
-        "text": m.text, "visible_text": m.visible_text, "message_id": m.message_id,
+        "text": m.text, "visible_text": m.visible_text or (m.text if m.direction == "out"
+                                                            else ""),
+        "message_id": m.message_id,
         "html": sanitize_html(m.html) if m.html else "",  # raw HTML stays in the database
         "thread_rung": m.thread_rung, "defects": list(m.defects or []),
         "created_at": iso(m.created_at),

@@ -18,6 +18,7 @@ from daemon.config.schema import (
     LimitsConfig,
     OutboundConfig,
     QueueConfig,
+    RetentionConfig,
     RuleConfig,
     SecurityConfig,
     SmtpConfig,
@@ -27,7 +28,7 @@ from daemon.config.schema import (
 
 __all__ = [
     "ASSIGN_STRATEGIES", "PRIORITIES", "RULE_FIELDS", "STATUSES", "Config", "ConfigError",
-    "DaemonConfig", "ImapConfig", "LimitsConfig", "OutboundConfig", "QueueConfig", "RuleConfig",
-    "SecurityConfig", "SmtpConfig", "StaffConfig", "TicketsConfig", "config_from_dict",
-    "load_config",
+    "DaemonConfig", "ImapConfig", "LimitsConfig", "OutboundConfig", "QueueConfig",
+    "RetentionConfig", "RuleConfig", "SecurityConfig", "SmtpConfig", "StaffConfig",
+    "TicketsConfig", "config_from_dict", "load_config",
 ]

@@ -136,6 +136,13 @@ class LimitsConfig:
 
 
 @dataclass(frozen=True)
+class RetentionConfig:
+    raw_days: int = opt(90, "raw bytes of processed mail are kept this long (the tickets, "
+                            "their texts and attachments stay); 0 = for ever")
+    quarantine_days: int = opt(90, "quarantined mail is kept this long for a retry; 0 = for ever")
+
+
+@dataclass(frozen=True)
 class SecurityConfig:
     trust_authentication_results: str = opt(
         "", "authserv-id whose Authentication-Results vouch for staff senders; empty = off"
@@ -173,6 +180,7 @@ class Config:
     tickets: TicketsConfig = opt(TicketsConfig())
     security: SecurityConfig = opt(SecurityConfig())
     limits: LimitsConfig = opt(LimitsConfig())
+    retention: RetentionConfig = opt(RetentionConfig())
     imap: list[ImapConfig] = opt([])
     staff: list[StaffConfig] = opt([])
     queues: list[QueueConfig] = opt([])

@@ -58,6 +58,12 @@ def message_context(from_addr: str, from_name: str, subject: str, text: str,
             "visible_text": visible}
 
 
+def stored_message(message_id: int, from_addr: str, from_name: str) -> dict:
+    """A notice about a mail that is stored already names it instead of copying its text:
+    the sender reads subject and text back when it renders (the text is stored once)."""
+    return {"from": from_addr, "from_name": from_name, "stored": message_id}
+
+
 class Notifier:
     def __init__(self, config: Config):
         self.config = config

@@ -30,10 +30,11 @@ from daemon.store.models import Blob, Message, Outbox, Ticket, utcnow
 log = logging.getLogger("ticketd.outbox")
 
 BATCH = 50
+# Once sent, the intent has done its work: the text stays once, on the ticket's message.
 SENT_SQL = ("UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, "
-            "claimed_until = NULL, claimed_by = NULL, last_error = NULL, "
-            "subject = COALESCE(?, subject) WHERE id = ?")
-RENDERED_SQL = "UPDATE message SET subject = ?, text = ?, visible_text = ? WHERE message_id = ?"
+            "claimed_until = NULL, claimed_by = NULL, last_error = NULL, intent = NULL, "
+            "raw = NULL, subject = COALESCE(?, subject) WHERE id = ?")
+RENDERED_SQL = "UPDATE message SET subject = ?, text = ? WHERE message_id = ?"
 
 
 def backoff_seconds(attempts: int, initial: int, maximum: int) -> int:
@@ -70,6 +71,8 @@ class OutboxSender:
             self.transport.idle()
             return 0
         stored = stored_texts([r.message_id for r in rows if r.intent])
+        expand_stored_messages([r.intent for r in rows
+                                if r.intent and r.message_id not in stored])
         tried = [self.try_one(row, stored.get(row.message_id)) for row in rows]
         self.record(tried)
         return len(rows)
@@ -131,8 +134,7 @@ class OutboxSender:
                 (Outbox.sent_at.db_value(now), t.rendered[0] if t.rendered else None, t.row.id)
                 for t in sent])
             rows.execute_many(self.db, RENDERED_SQL, [
-                (t.rendered[0], t.rendered[1], t.rendered[1], t.row.message_id)
-                for t in tried if t.rendered])
+                (t.rendered[0], t.rendered[1], t.row.message_id) for t in tried if t.rendered])
             for t in tried:
                 if t.status != OutboxStatus.SENT:
                     self._record_failure(t, now)
@@ -190,6 +192,21 @@ def stored_texts(message_ids: list[str]) -> dict[str, tuple[str, str]]:
     return {m.message_id: (m.subject, m.text) for m in q}
 
 
+def expand_stored_messages(intents: list[dict]) -> None:
+    """Fill in the subject and texts of the stored mails the intents name (one query)."""
+    messages = [i["context"].get("message") for i in intents]
+    named = [m for m in messages if isinstance(m, dict) and "stored" in m]
+    if not named:
+        return
+    found = {m.id: m for m in Message.select(Message.id, Message.subject, Message.text,
+                                             Message.visible_text)
+             .where(Message.id.in_([n["stored"] for n in named]))}
+    for n in named:
+        m = found.get(n["stored"])
+        n.update(subject=m.subject if m else "", text=m.text if m else "",
+                 visible_text=(m.visible_text or m.text) if m else "")
+
+
 def attachment_data(refs) -> tuple[tuple[str, str, bytes], ...]:
     """Files a relayed reply carries, read from the blob store by their sha256."""
     if not refs:
@@ -217,6 +234,16 @@ def release_claims(db: pw.Database, owner: str | None = None) -> int:
     cond &= Outbox.claimed_by == owner if owner else Outbox.claimed_until.is_null(False)
     with write_transaction(db):
         return Outbox.update(claimed_until=None, claimed_by=None).where(cond).execute()
+
+
+def release_dead_claims(db: pw.Database) -> int:
+    """At start-up: free the leases of this host's sender processes that no longer run."""
+    from daemon.store.spool import dead_owners
+
+    owners = [r[0] for r in rows.fetch_all(
+        db, "SELECT DISTINCT claimed_by FROM outbox WHERE status = 'pending' AND claimed_by "
+            "IS NOT NULL")]
+    return sum(release_claims(db, owner) for owner in dead_owners(owners))
 
 
 def has_due(db: pw.Database) -> bool:

@@ -25,7 +25,7 @@ from daemon.service.app import make_renderer
 from daemon.service.children import Child, Children
 from daemon.service.loops import Beat
 from daemon.store import spool
-from daemon.store.db import Stores, is_postgres, open_stores, safe_url
+from daemon.store.db import Stores, open_stores, safe_url
 from daemon.store.spool import owner_name
 
 log = logging.getLogger("ticketd")
@@ -152,8 +152,8 @@ def run_daemon(config_path: str, config: Config) -> int:
     make_renderer(config)  # a template error stops the start, not the first notice
     stores = open_stores(config.database_url, config.spool_url,
                          config.daemon.lock_timeout_seconds, create=True)
-    if not is_postgres(stores.spool):
-        # One host: leases held by a killed predecessor need not run out first.
-        spool.release_claims(stores.spool)
-        outbox.release_claims(stores.tickets)
+    # Leases held by a killed predecessor on this host need not run out first (other
+    # hosts sharing a PostgreSQL database keep theirs).
+    spool.release_dead_claims(stores.spool)
+    outbox.release_dead_claims(stores.tickets)
     return asyncio.run(Supervisor(config_path, config, stores).serve())

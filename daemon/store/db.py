@@ -67,6 +67,8 @@ def make_database(url: str, lock_timeout_seconds: int = 30) -> pw.Database:
         return pw.SqliteDatabase(
             path,
             pragmas={
+                # first: on a new file it must come before anything writes the header
+                "auto_vacuum": 2,  # incremental: a purge gives pages back
                 "journal_mode": "wal",
                 "synchronous": "full",
                 "busy_timeout": lock_timeout_seconds * 1000,

@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 
 import peewee as pw
 
+from daemon.states import OPEN_STATUSES
+
 SCHEMA_VERSION = 9  # 1: the first release, spool and tickets in one file
 
 
@@ -56,12 +58,12 @@ class SpoolModel(pw.Model):
 
 
 class Meta(TicketModel):
-    key = pw.CharField(primary_key=True)
+    key = pw.TextField(primary_key=True)
     value = pw.TextField()
 
 
 class SpoolMeta(SpoolModel):
-    key = pw.CharField(primary_key=True)
+    key = pw.TextField(primary_key=True)
     value = pw.TextField()
 
     class Meta:
@@ -72,15 +74,15 @@ class Spool(SpoolModel):
     """Every inbound message, raw, stored before it is acknowledged."""
 
     received_at = UTCDateTimeField(default=utcnow, index=True)
-    source = pw.CharField()  # "smtp", "pipe", "imap:<name>"
-    mailbox = pw.CharField()  # dedupe scope: imap name or the envelope recipients
-    dedupe_key = pw.CharField()  # normalised Message-ID, else sha256 of the raw bytes
+    source = pw.TextField()  # "smtp", "pipe", "imap:<name>"
+    mailbox = pw.TextField()  # dedupe scope: imap name or the envelope recipients
+    dedupe_key = pw.TextField()  # normalised Message-ID, else sha256 of the raw bytes
     mail_from = pw.TextField(default="")
     rcpt_to = JSONField(default=list)
-    queue_hint = pw.CharField(null=True)  # `ingest --queue`, IMAP mailbox queue
-    raw = pw.BlobField()
+    queue_hint = pw.TextField(null=True)  # `ingest --queue`, IMAP mailbox queue
+    raw = pw.BlobField(null=True)  # purged after [retention] raw_days; the row stays (mail log)
     size = pw.IntegerField()
-    state = pw.CharField(default="new", index=True)  # SpoolState
+    state = pw.TextField(default="new", index=True)  # SpoolState
     attempts = pw.IntegerField(default=0)
     claimed_until = UTCDateTimeField(null=True)  # a worker's lease; counts as an attempt
     claimed_by = pw.TextField(null=True)  # host:pid of the worker holding the lease
@@ -92,32 +94,77 @@ class Spool(SpoolModel):
     processed_at = UTCDateTimeField(null=True)
 
     class Meta:
-        indexes = ((("mailbox", "dedupe_key"), True),)
+        indexes = ((("mailbox", "dedupe_key"), True),
+                   (("state", "id"), False))  # a worker's claim, oldest first
 
 
 class Ticket(TicketModel):
     subject = pw.TextField()
-    status = pw.CharField(default="new", index=True)
-    queue = pw.CharField(index=True)
-    assignee = pw.CharField(null=True, index=True)
-    requester = pw.CharField(index=True)
-    requester_name = pw.CharField(default="")
-    priority = pw.CharField(default="normal")
+    status = pw.TextField(default="new", index=True)
+    queue = pw.TextField(index=True)
+    assignee = pw.TextField(null=True, index=True)
+    requester = pw.TextField(index=True)
+    requester_name = pw.TextField(default="")
+    priority = pw.TextField(default="normal")
     tags = JSONField(default=list)
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
     resolved_at = UTCDateTimeField(null=True)
-    resolved_by = pw.CharField(null=True)
+    resolved_by = pw.TextField(null=True)
     closed_at = UTCDateTimeField(null=True)  # when it closed: replies within a window reopen
-    root_message_id = pw.CharField(null=True)  # the thread root every reply references
+    root_message_id = pw.TextField(null=True)  # the thread root every reply references
     merged_from = pw.IntegerField(null=True)  # a closed ticket this one follows up
     version = pw.IntegerField(default=0)  # +1 on every change: a worker's plan re-checks it
+
+    class Meta:
+        # `tickets list` filters by these and pages newest first (by id)
+        indexes = ((("status", "id"), False), (("queue", "status", "id"), False),
+                   (("assignee", "status", "id"), False), (("requester", "id"), False))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._load_was = self.load_holder()
+
+    def load_holder(self) -> str | None:
+        """Whose open-ticket count this ticket is in (least_open allocation), if anyone's."""
+        return self.assignee if self.status in OPEN_STATUSES else None
+
+    def save(self, *args, **kwargs):
+        saved = super().save(*args, **kwargs)
+        holder = self.load_holder()
+        if holder != self._load_was:
+            load_changed(self._load_was, holder)
+            self._load_was = holder
+        return saved
+
+
+class StaffLoad(TicketModel):
+    """Open tickets per staff member, as of the last compaction (least_open reads it)."""
+
+    email = pw.TextField(primary_key=True)
+    open_count = pw.IntegerField(default=0)
+
+
+class StaffLoadChange(TicketModel):
+    """Changes to StaffLoad since, appended in the change's own transaction: inserts only, so
+    concurrent workers never wait on each other's counter rows; the housekeeper folds them."""
+
+    email = pw.TextField(index=True)
+    delta = pw.IntegerField()
+
+
+def load_changed(was: str | None, now: str | None) -> None:
+    db = StaffLoadChange._meta.database
+    from daemon.store import rows
+
+    changes = [{"email": e, "delta": d} for e, d in ((was, -1), (now, 1)) if e]
+    rows.insert_many(db, StaffLoadChange, changes)
 
 
 class Participant(TicketModel):
     ticket = pw.ForeignKeyField(Ticket, backref="participants", on_delete="CASCADE")
-    email = pw.CharField()
-    name = pw.CharField(default="")
+    email = pw.TextField()
+    name = pw.TextField(default="")
 
     class Meta:
         indexes = ((("ticket", "email"), True),)
@@ -128,17 +175,17 @@ class Message(TicketModel):
 
     ticket = pw.ForeignKeyField(Ticket, backref="messages", on_delete="CASCADE")
     spool_id = pw.BigIntegerField(null=True)  # the spool row it came in as (another store)
-    direction = pw.CharField()  # in | out
-    kind = pw.CharField()  # customer | staff | note | notification | auto_reply | bounce
-    from_addr = pw.CharField(default="")
+    direction = pw.TextField()  # in | out
+    kind = pw.TextField()  # customer | staff | note | notification | auto_reply | bounce
+    from_addr = pw.TextField(default="")
     to_addrs = JSONField(default=list)
     cc_addrs = JSONField(default=list)
     subject = pw.TextField(default="")
     text = pw.TextField(default="")
     visible_text = pw.TextField(default="")
     html = pw.TextField(default="")
-    message_id = pw.CharField(null=True, index=True)
-    thread_rung = pw.CharField(null=True)  # how a follow-up was matched
+    message_id = pw.TextField(null=True, index=True)
+    thread_rung = pw.TextField(null=True)  # the rung that threaded it: subject tag, In-Reply-To...
     defects = JSONField(default=list)  # what the parser repaired or doubted
     sent_at = UTCDateTimeField(null=True)  # the author's Date
     created_at = UTCDateTimeField(default=utcnow)
@@ -147,7 +194,7 @@ class Message(TicketModel):
 class Blob(TicketModel):
     """Attachment content, stored once per sha256."""
 
-    sha256 = pw.CharField(primary_key=True)
+    sha256 = pw.TextField(primary_key=True)
     data = pw.BlobField()
     size = pw.IntegerField()
 
@@ -155,18 +202,18 @@ class Blob(TicketModel):
 class Attachment(TicketModel):
     message = pw.ForeignKeyField(Message, backref="attachments", on_delete="CASCADE")
     filename = pw.TextField()
-    content_type = pw.CharField()
+    content_type = pw.TextField()
     size = pw.IntegerField()
-    sha256 = pw.CharField(index=True)
-    content_id = pw.CharField(default="")
+    sha256 = pw.TextField(index=True)
+    content_id = pw.TextField(default="")
     inline = pw.BooleanField(default=False)
 
 
 class Event(TicketModel):
     ticket = pw.ForeignKeyField(Ticket, backref="events", on_delete="CASCADE")
     at = UTCDateTimeField(default=utcnow)
-    actor = pw.CharField()
-    action = pw.CharField()
+    actor = pw.TextField()
+    action = pw.TextField()
     old = pw.TextField(null=True)
     new = pw.TextField(null=True)
 
@@ -174,11 +221,11 @@ class Event(TicketModel):
 class BouncingAddress(TicketModel):
     """An address our mail bounced from: later automatic notices to it are suppressed."""
 
-    email = pw.CharField(primary_key=True)
+    email = pw.TextField(primary_key=True)
     first_at = UTCDateTimeField(default=utcnow)
     last_at = UTCDateTimeField(default=utcnow)
     count = pw.IntegerField(default=1)
-    status = pw.CharField(default="")  # the last DSN status, e.g. 5.1.1
+    status = pw.TextField(default="")  # the last DSN status, e.g. 5.1.1
     ticket_id = pw.IntegerField(null=True)  # the ticket of the last bounce
 
 
@@ -190,14 +237,14 @@ class Outbox(TicketModel):
     """
 
     ticket_id = pw.IntegerField(null=True, index=True)
-    kind = pw.CharField()  # template name
+    kind = pw.TextField()  # template name
     to_addrs = JSONField()
     subject = pw.TextField(default="")  # known once rendered
-    message_id = pw.CharField(unique=True)
+    message_id = pw.TextField(unique=True)
     intent = JSONField(null=True)
     raw = pw.BlobField(null=True)  # only rows queued by the first release
-    rate_key = pw.CharField(null=True, index=True)  # acknowledged sender, for limits
-    status = pw.CharField(default="pending", index=True)  # pending | sent | failed
+    rate_key = pw.TextField(null=True, index=True)  # acknowledged sender, for limits
+    status = pw.TextField(default="pending", index=True)  # pending | sent | failed
     attempts = pw.IntegerField(default=0)
     next_attempt_at = UTCDateTimeField(default=utcnow, index=True)
     claimed_until = UTCDateTimeField(null=True)
@@ -205,6 +252,10 @@ class Outbox(TicketModel):
     last_error = pw.TextField(null=True)
     created_at = UTCDateTimeField(default=utcnow, index=True)
     sent_at = UTCDateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("status", "next_attempt_at"), False),  # the sender's claim
+                   (("rate_key", "kind", "created_at"), False))  # rate limits
 
 
 class Applied(TicketModel):
@@ -221,13 +272,13 @@ class Applied(TicketModel):
 class AssignCursor(TicketModel):
     """Round-robin position per queue, moved on in one statement per pick."""
 
-    queue = pw.CharField(primary_key=True)
-    last_assignee = pw.CharField(default="")  # the first release's cursor; unused since
+    queue = pw.TextField(primary_key=True)
+    last_assignee = pw.TextField(default="")  # the first release's cursor; unused since
     position = pw.IntegerField(default=0)
 
 
 class ImapState(SpoolModel):
-    mailbox = pw.CharField(primary_key=True)
+    mailbox = pw.TextField(primary_key=True)
     uidvalidity = pw.BigIntegerField()
     last_uid = pw.BigIntegerField(default=0)  # highest UID committed to the spool
     handled_uid = pw.BigIntegerField(default=0)  # highest UID whose `after` action is done
@@ -240,7 +291,7 @@ class ImapState(SpoolModel):
 class MailboxHealth(SpoolModel):
     """Each poller's last success and current failure, for `ticketd status` (§15c)."""
 
-    mailbox = pw.CharField(primary_key=True)
+    mailbox = pw.TextField(primary_key=True)
     checked_at = UTCDateTimeField(null=True)  # last successful check of the folder
     failing_since = UTCDateTimeField(null=True)
     last_error = pw.TextField(null=True)
@@ -251,7 +302,7 @@ class MailboxHealth(SpoolModel):
 class Heartbeat(SpoolModel):
     """Each loop of each running process says here that it is alive (ticketd status)."""
 
-    name = pw.CharField(primary_key=True)  # host:role, e.g. "mx1:worker-2"
+    name = pw.TextField(primary_key=True)  # host:role, e.g. "mx1:worker-2"
     pid = pw.IntegerField()
     started_at = UTCDateTimeField(default=utcnow)
     beat_at = UTCDateTimeField(default=utcnow)
@@ -261,5 +312,5 @@ class Heartbeat(SpoolModel):
 
 
 TICKET_MODELS = [Meta, Ticket, Participant, Message, Blob, Attachment, Event, Outbox,
-                 AssignCursor, BouncingAddress, Applied]
+                 AssignCursor, BouncingAddress, Applied, StaffLoad, StaffLoadChange]
 SPOOL_MODELS = [SpoolMeta, Spool, ImapState, MailboxHealth, Heartbeat]

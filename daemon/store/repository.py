@@ -89,13 +89,34 @@ def thread_message_ids(ticket_id: int) -> list[str]:
 
 
 def open_counts(members: list[str]) -> dict[str, int]:
+    """Open tickets per member, from the maintained counts (no scan of the tickets)."""
     counts = dict.fromkeys(members, 0)
-    marks, states = ", ".join("?" * len(members)), ", ".join("?" * len(OPEN_STATUSES))
-    for assignee, n in rows.fetch_all(
-            _db(), f"SELECT assignee, COUNT(*) FROM ticket WHERE assignee IN ({marks}) "
-                   f"AND status IN ({states}) GROUP BY assignee", *members, *OPEN_STATUSES):
-        counts[assignee] = n
+    marks = ", ".join("?" * len(members))
+    for email, n in rows.fetch_all(
+            _db(), f"SELECT email, open_count FROM staffload WHERE email IN ({marks})",
+            *members):
+        counts[email] += n
+    for email, n in rows.fetch_all(
+            _db(), f"SELECT email, SUM(delta) FROM staffloadchange WHERE email IN ({marks}) "
+                   "GROUP BY email", *members):
+        counts[email] += n or 0
     return counts
+
+
+def fold_load_changes() -> int:
+    """Housekeeping: add the appended changes into the counts, in one short transaction."""
+    db = _db()
+    with db.atomic():
+        last = rows.fetch_one(db, "SELECT MAX(id) FROM staffloadchange")[0]
+        if last is None:
+            return 0
+        sums = rows.fetch_all(db, "SELECT email, SUM(delta) FROM staffloadchange WHERE id <= ? "
+                                  "GROUP BY email ORDER BY email", last)
+        for email, n in sums:
+            rows.execute(db, "INSERT INTO staffload (email, open_count) VALUES (?, ?) "
+                             "ON CONFLICT (email) DO UPDATE SET open_count = "
+                             "staffload.open_count + ?", email, n, n)
+        return rows.execute(db, "DELETE FROM staffloadchange WHERE id <= ?", last)
 
 
 def take_queue_turn(queue: str) -> int:
@@ -142,7 +163,10 @@ def touch(ticket: Ticket) -> None:
     ticket.version = (ticket.version or 0) + 1
 
 
-def list_tickets(status=None, queue=None, assignee=None, limit=None) -> list[Ticket]:
+def list_tickets(status=None, queue=None, assignee=None, limit=None,
+                 before: int | None = None) -> list[Ticket]:
+    """Newest first, a page at a time: `before` is the last id of the previous page (keyset
+    pagination, so page 1,000 costs what page 1 does; the indexes end in id)."""
     q = Ticket.select()
     if status:
         q = q.where(Ticket.status == status)
@@ -150,7 +174,9 @@ def list_tickets(status=None, queue=None, assignee=None, limit=None) -> list[Tic
         q = q.where(Ticket.queue == queue)
     if assignee:
         q = q.where(Ticket.assignee == assignee.lower())
-    q = q.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    if before:
+        q = q.where(Ticket.id < before)
+    q = q.order_by(Ticket.id.desc())
     if limit:
         q = q.limit(limit)
     return list(q)

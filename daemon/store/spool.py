@@ -80,6 +80,44 @@ def owner_name(role: str = "", pid: int | None = None) -> str:
     return f"{socket.gethostname()}:{pid or os.getpid()}" + (f":{role}" if role else "")
 
 
+def dead_owners(owners: list[str]) -> list[str]:
+    """The lease holders of this host whose process is gone (a kill -9, a crash): their
+    leases can end now. Other hosts' leases run out by themselves."""
+    host, out = socket.gethostname(), []
+    for owner in owners:
+        parts = (owner or "").split(":")
+        if len(parts) < 2 or parts[0] != host or not parts[1].isdigit():
+            continue
+        if not running(int(parts[1])):
+            out.append(owner)
+    return out
+
+
+def running(pid: int) -> bool:
+    """Is the process there and not a zombie (killed, waiting to be reaped)?"""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc: ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return True
+
+
+def release_dead_claims(db: pw.Database) -> int:
+    """At start-up: free the leases of this host's processes that no longer run."""
+    owners = [r[0] for r in rows.fetch_all(
+        db, "SELECT DISTINCT claimed_by FROM spool WHERE state = 'new' AND claimed_by "
+            "IS NOT NULL")]
+    return sum(release_claims(db, owner) for owner in dead_owners(owners))
+
+
 # --- intake --------------------------------------------------------------------------
 
 def dedupe_key(raw: bytes, mid: str | None) -> str:

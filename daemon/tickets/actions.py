@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from daemon.config import PRIORITIES, STATUSES, Config
-from daemon.notices.notify import Notifier, message_context
+from daemon.notices.notify import Notifier, message_context, stored_message
 from daemon.store import repository
 from daemon.store.models import Message, Ticket, utcnow
 from daemon.tickets.allocation import pick_assignee
@@ -177,4 +177,4 @@ class TicketActions:
              .order_by(Message.id.desc()).first())
         if m is None:
             return message_context("", "", ticket.subject, "", "")
-        return message_context(m.from_addr, "", m.subject, m.text, m.visible_text)
+        return stored_message(m.id, m.from_addr, "")

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from daemon.config import Config
-from daemon.notices.notify import Notifier, message_context
+from daemon.notices.notify import Notifier, stored_message
 from daemon.staff.mail import StaffMail
 from daemon.states import Action, Kind, Outcome, Status
 from daemon.store import repository, rows
-from daemon.store.models import Applied, Message, Ticket, utcnow
+from daemon.store.models import Applied, Message, Ticket, load_changed, utcnow
 from daemon.tickets.allocation import pick_assignee
 from daemon.worker.attachments import store_attachments
 from daemon.worker.bounces import is_bouncing, record_bounce
@@ -88,7 +88,8 @@ class Applier:
             ticket = Ticket.get_by_id(plan.ticket_id)
             thread = repository.thread_message_ids(ticket.id) + (
                 [msg.message_id] if msg.message_id else [])
-        stored_id = self._store_message(ticket, plan, msg, spool_id, requester)
+        stored_id = self._store_message(ticket, plan, msg, spool_id, requester,
+                                        d.classification.rung)
         omitted = store_attachments(stored_id, msg, self.config.limits)
         for name, addr in plan.participants:
             if repository.add_participant(ticket.id, addr, name):
@@ -106,11 +107,11 @@ class Applier:
                 ticket.updated_at = max(before, happened_at(plan, msg))
             ticket.save()
         for spec in plan.notices:
-            self._notify(ticket, spec, d, thread)
+            self._notify(ticket, spec, d, thread, stored_id)
         if plan.commands is not None:
             self.staff.carry_out(ticket, plan.commands, msg, stored_id)
         if omitted:
-            self._tell_omitted(ticket, d, omitted, thread)
+            self._tell_omitted(ticket, d, omitted, thread, stored_id)
         return ticket.id
 
     def _create(self, plan: Plan, msg, requester: str) -> Ticket:
@@ -127,6 +128,8 @@ class Applier:
             root_message_id=msg.message_id, merged_from=plan.follows_closed,
             created_at=now, updated_at=now, version=0)
         ticket = Ticket(id=rows.insert(Ticket._meta.database, Ticket, **values), **values)
+        if ticket.load_holder():
+            load_changed(None, ticket.load_holder())
         record = repository.record
         record(ticket.id, requester, "created", None, plan.outcome)
         record(ticket.id, "ticketd", "queue", None, f"{route.queue} ({route.queue_reason})")
@@ -147,21 +150,22 @@ class Applier:
             return pick_assignee(queue.name, queue.assign, members), queue.assign
         return None, None
 
-    def _store_message(self, ticket, plan: Plan, msg, spool_id, requester) -> int:
+    def _store_message(self, ticket, plan: Plan, msg, spool_id, requester, rung: str) -> int:
         stored = rows.insert(
             Message._meta.database, Message,
             ticket=ticket.id, spool_id=spool_id, direction="in", kind=plan.kind,
             from_addr=requester, to_addrs=[a for _, a in msg.to],
             cc_addrs=[a for _, a in msg.cc], subject=msg.subject, text=msg.text,
             visible_text=msg.visible_text, html=msg.html, message_id=msg.message_id,
-            thread_rung=None if plan.action == Action.CREATE else plan.outcome,
+            thread_rung=(rung or None) if plan.action == Action.APPEND else None,
             sent_at=msg.date, defects=list(msg.defects), created_at=happened_at(plan, msg))
         if plan.action == Action.APPEND and plan.kind != Kind.BOUNCE:  # bounces: record_bounce
             repository.record(ticket.id, requester, plan.kind if plan.kind != Kind.CUSTOMER
                               else "reply", None, plan.outcome)
         return stored
 
-    def _notify(self, ticket, spec: NoticeSpec, d: Decision, thread: list[str]) -> None:
+    def _notify(self, ticket, spec: NoticeSpec, d: Decision, thread: list[str],
+                stored_id: int) -> None:
         msg = d.msg
         to = [ticket.requester] if spec.to == "requester" else self.staff_recipients(ticket)
         if spec.to == "requester" and is_bouncing(ticket.requester):
@@ -172,14 +176,14 @@ class Applier:
             repository.record(ticket.id, "ticketd", "not notified", None,
                               f"{spec.template} to {ticket.requester}: rate limit")
             return
-        context = message_context(d.requester, msg.from_name, msg.subject, msg.text,
-                                  msg.visible_text)
+        context = stored_message(stored_id, d.requester, msg.from_name)
         self.notifier.notice(ticket, spec.template, to, message=context,
                              in_reply_to=msg.message_id, auto_submitted=spec.auto_submitted,
                              rate_key=ticket.requester if spec.rate_limited else None,
                              thread=thread)
 
-    def _tell_omitted(self, ticket, d: Decision, omitted, thread: list[str]) -> None:
+    def _tell_omitted(self, ticket, d: Decision, omitted, thread: list[str],
+                      stored_id: int) -> None:
         """A note on the ticket always; a notice to a person who wrote, never to a robot."""
         msg, requester = d.msg, d.requester
         for item in omitted:
@@ -187,8 +191,7 @@ class Applier:
         if (d.plan.kind != Kind.CUSTOMER or d.plan.imported or msg.robot.is_robot
                 or is_bouncing(requester)):
             return
-        context = message_context(requester, msg.from_name, msg.subject, msg.text,
-                                  msg.visible_text)
+        context = stored_message(stored_id, requester, msg.from_name)
         self.notifier.notice(ticket, "attachments_omitted", [requester], message=context,
                              in_reply_to=msg.message_id, auto_submitted="auto-replied",
                              extra={"omitted": [o.line() for o in omitted]}, thread=thread)

@@ -87,6 +87,20 @@ def test_tickets_list_filters_and_json_fields(daemon):
     assert "Printer B" in table and table.splitlines()[0].startswith("ID")
 
 
+def test_tickets_list_pages_newest_first_with_a_default_limit(daemon):
+    for i in range(5):
+        daemon.send(make_mail(subject=f"Page {i}"))
+    wait_for(lambda: len(daemon.tickets()) == 5, what="5 tickets")
+    first = daemon.cli("tickets", "list", "--limit", "2", "--json")
+    page1 = [t["subject"] for t in json.loads(first.stdout)]
+    assert page1 == ["Page 4", "Page 3"]
+    last_id = json.loads(first.stdout)[-1]["id"]
+    assert f"--before {last_id}" in first.stderr.decode()  # how to get the next page
+    page2 = daemon.json("tickets", "list", "--limit", "2", "--before", str(last_id))
+    assert [t["subject"] for t in page2] == ["Page 2", "Page 1"]
+    assert len(daemon.json("tickets", "list")) == 5  # under the default limit of 50
+
+
 def test_unknown_ticket_exits_1(daemon):
     r = daemon.cli("tickets", "show", "999", check=False)
     assert r.returncode == 1 and b"no ticket #999" in r.stderr
