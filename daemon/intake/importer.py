@@ -15,8 +15,6 @@ The spool is the record of progress: a rerun skips what it already holds
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -100,7 +98,9 @@ class Importer:
         self.batch = max(1, config.daemon.batch_size)
 
     def run(self) -> Tally:
-        release_dead_importers(self.stores)
+        freed = spool.release_dead_claims(self.stores.spool)  # a killed import's leases
+        if freed:
+            log.info("%d message(s) left by an interrupted run taken over", freed)
         entries = self.archive.entries()
         todo, skipped = to_import(self.stores, entries)
         tally = Tally(total=len(entries), already=skipped)
@@ -124,27 +124,3 @@ class Importer:
         leased = {c.id for c in claimed}
         tally.already += sum(1 for s in stored if s.id not in leased)
         tally.add(self.pipeline.process(claimed))
-
-
-def release_dead_importers(stores: Stores) -> None:
-    """Leases a killed `ticketd import` on this host left: free them now, so the rerun
-    takes its mail over at once rather than when the leases run out."""
-    host = socket.gethostname()
-    owners = rows.fetch_all(stores.spool, "SELECT DISTINCT claimed_by FROM spool WHERE "
-                                          "state = 'new' AND claimed_by LIKE ?",
-                            f"{host}:%:import")
-    for (owner,) in owners:
-        pid = owner.rsplit(":", 2)[-2]
-        if pid.isdigit() and not _alive(int(pid)):
-            n = spool.release_claims(stores.spool, owner)
-            log.info("%d message(s) left by an interrupted import (pid %s) taken over", n, pid)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
