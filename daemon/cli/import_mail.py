@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import sys
 
+import peewee as pw
+
 from daemon.config import Config
 from daemon.intake.archive import Archive, ArchiveError
 from daemon.intake.import_preview import preview
@@ -19,6 +21,7 @@ from daemon.store.db import open_stores
 
 EX_USAGE = 2
 EX_NOINPUT = 66
+EX_TEMPFAIL = 75
 EX_INTERRUPTED = 130
 
 
@@ -47,6 +50,10 @@ def run(args, path: str, config: Config) -> int:
         print("ticketd: import interrupted; run the same command again to go on where it "
               "stopped", file=sys.stderr)
         return EX_INTERRUPTED
+    except pw.OperationalError as exc:  # busy or gone: nothing half done, the rerun goes on
+        print(f"ticketd: the database failed ({str(exc).splitlines()[0]}); run the same "
+              "command again to go on where it stopped", file=sys.stderr)
+        return EX_TEMPFAIL
     print(summary(tally, archive, dry_run=False))
     return 0
 
