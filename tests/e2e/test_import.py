@@ -115,15 +115,16 @@ def test_point_8_5000_messages_imported_twice_are_the_same_tickets_once_with_a_b
 
 
 def test_point_8_an_interrupted_import_goes_on_where_it_stopped(daemon_factory, tmp_path):
-    archive = make_archive(2000, seed=11)
+    n = 2000 if BACKEND == "sqlite" else 600
+    archive = make_archive(n, seed=11)
     path = archive.write_mbox(tmp_path / "old.mbox")
     d = daemon_factory(config_text(directory="outbox"), start=False)
     proc = importer(d, "mbox", str(path))
-    wait_for(lambda: applied(d) >= 600, timeout=120, what="a third of the archive imported")
+    wait_for(lambda: applied(d) >= n * 3 // 10, timeout=120, what="a third imported")
     proc.send_signal(signal.SIGKILL)  # no chance to clean up: leases and all are left
     proc.communicate()
     done_before = applied(d)
-    assert done_before < 2000
+    assert done_before < n
 
     resumed = importer(d, "mbox", str(path))
     out, err = resumed.communicate(timeout=300)
@@ -132,7 +133,7 @@ def test_point_8_an_interrupted_import_goes_on_where_it_stopped(daemon_factory, 
     already = int(re.search(r"(\d+) already imported", start_line).group(1))
     assert done_before - 20 <= already <= done_before  # at most a batch was in flight
     assert_imported_once(d, archive)
-    assert d.spool_sql("SELECT COUNT(*) FROM spool")[0][0] == 2000  # each message spooled once
+    assert d.spool_sql("SELECT COUNT(*) FROM spool")[0][0] == n  # each message spooled once
 
 
 def test_imported_mail_sends_nothing_even_with_the_daemon_running(daemon, sink, tmp_path):
