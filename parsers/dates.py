@@ -17,10 +17,19 @@ _DATE_HEADER = re.compile(rb"^date:[ \t]*(.*(?:\r?\n[ \t].*)*)", re.IGNORECASE |
 
 def raw_date(raw: bytes, received_at: datetime) -> datetime:
     """The usable Date of raw bytes, without a full parse; else `received_at`."""
+    return message_date(_raw_date_value(raw), received_at)[0]
+
+
+def raw_header_date(raw: bytes, now: datetime) -> datetime | None:
+    """The usable Date of raw bytes (no full parse), or None when there is none to trust."""
+    date, why = message_date(_raw_date_value(raw), now)
+    return None if why else date
+
+
+def _raw_date_value(raw: bytes) -> str | None:
     head = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[0]
     m = _DATE_HEADER.search(head)
-    value = m.group(1).decode("ascii", "replace") if m else None
-    return message_date(value, received_at)[0]
+    return m.group(1).decode("ascii", "replace") if m else None
 
 
 def message_date(value: str | None, received_at: datetime | None) -> tuple[datetime, str]:

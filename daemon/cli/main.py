@@ -28,6 +28,7 @@ COMMANDS = {
     "explain": "daemon.cli.explain", "tickets": "daemon.cli.tickets",
     "outbox": "daemon.cli.outbox", "quarantine": "daemon.cli.quarantine",
     "migrate": "daemon.cli.migrate", "purge": "daemon.cli.purge", "report": "daemon.cli.report",
+    "import": "daemon.cli.import_mail",
 }
 
 
@@ -57,6 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("file")
     ex.add_argument("--recipient", action="append", default=[])
     ex.add_argument("--json", action="store_true")
+    im = sub.add_parser("import", help="bring an mbox or Maildir archive in as tickets, "
+                                       "oldest first, sending no notices")
+    im.add_argument("kind", choices=("mbox", "maildir"))
+    im.add_argument("path")
+    im.add_argument("--queue", help="queue for new tickets that no rule or queue address "
+                                    "claims (as ingest --queue)")
+    im.add_argument("--dry-run", action="store_true",
+                    help="say what would be made; store and send nothing")
     _tickets_parser(sub)
     rp = sub.add_parser("report", help="opened, resolved, open; response times, SLA, staff")
     rp.add_argument("--since", help="a date, a time, or a span back from now (30d); "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from urllib.parse import urlparse
 
 from daemon.config import (
     ASSIGN_STRATEGIES,
@@ -145,10 +146,11 @@ def _check_imap(c: Config, queue_names) -> list[str]:
         if not (m.after in ("seen", "delete") or (m.after.startswith("move:") and m.after[5:])):
             p.append(f'{where}.after: must be seen, delete or "move:<folder>"')
         secrets = [s for s in (m.password_file, m.password_env, m.oauth2_token_file,
-                               m.oauth2_token_command) if s]
+                               m.oauth2_token_command, m.oauth2_refresh_token_file) if s]
         if len(secrets) != 1:
             p.append(f"{where}: set exactly one of password_file, password_env, "
-                     "oauth2_token_file or oauth2_token_command")
+                     "oauth2_token_file, oauth2_token_command or oauth2_refresh_token_file")
+        p.extend(_check_oauth2_refresh(c, m, where))
         if m.password_file and not os.access(c.resolve(m.password_file), os.R_OK):
             p.append(f"{where}.password_file: cannot read {c.resolve(m.password_file)}")
         if m.oauth2_token_file and not os.access(c.resolve(m.oauth2_token_file), os.R_OK):
@@ -162,6 +164,41 @@ def _check_imap(c: Config, queue_names) -> list[str]:
         if m.tls and m.starttls:
             p.append(f"{where}: tls and starttls exclude each other")
     return p
+
+
+def _check_oauth2_refresh(c: Config, m, where: str) -> list[str]:
+    """The built-in refresh flow needs its endpoint and client, a readable refresh token
+    and a folder it can write a rotated one to (atomically, beside the old)."""
+    flow = (m.oauth2_token_endpoint, m.oauth2_client_id, m.oauth2_client_secret_file,
+            m.oauth2_scope)
+    if not m.oauth2_refresh_token_file:
+        return [f"{where}: oauth2_token_endpoint, oauth2_client_id, oauth2_client_secret_file "
+                "and oauth2_scope belong to oauth2_refresh_token_file"] if any(flow) else []
+    p = []
+    if not m.oauth2_client_id:
+        p.append(f"{where}.oauth2_client_id: required with oauth2_refresh_token_file")
+    if not m.oauth2_token_endpoint:
+        p.append(f"{where}.oauth2_token_endpoint: required with oauth2_refresh_token_file")
+    elif not secure_endpoint(m.oauth2_token_endpoint):
+        p.append(f"{where}.oauth2_token_endpoint: must be an https:// URL (http:// only to a "
+                 "loopback address)")
+    token = c.resolve(m.oauth2_refresh_token_file)
+    if not os.access(token, os.R_OK):
+        p.append(f"{where}.oauth2_refresh_token_file: cannot read {token}")
+    elif not os.access(token.parent, os.W_OK):
+        p.append(f"{where}.oauth2_refresh_token_file: cannot write in {token.parent} (a "
+                 "rotated refresh token is saved there)")
+    secret = m.oauth2_client_secret_file and c.resolve(m.oauth2_client_secret_file)
+    if secret and not os.access(secret, os.R_OK):
+        p.append(f"{where}.oauth2_client_secret_file: cannot read {secret}")
+    return p
+
+
+def secure_endpoint(url: str) -> bool:
+    parsed = urlparse(url)
+    if parsed.scheme == "https" and parsed.hostname:
+        return True
+    return parsed.scheme == "http" and parsed.hostname in ("127.0.0.1", "::1", "localhost")
 
 
 def _is_address(text: str) -> bool:

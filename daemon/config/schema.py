@@ -77,6 +77,19 @@ class ImapConfig:
     password_env: str = opt("", "environment variable holding the password")
     oauth2_token_file: str = opt("", "file holding an OAuth2 access token (XOAUTH2)")
     oauth2_token_command: str = opt("", "command printing an OAuth2 access token")
+    oauth2_refresh_token_file: str = opt(
+        "", "file holding an OAuth2 refresh token: ticketd refreshes the access token itself "
+            "(with oauth2_token_endpoint and oauth2_client_id) and writes a rotated refresh "
+            "token back here")
+    oauth2_token_endpoint: str = opt(
+        "", "the provider's token URL (https), e.g. https://oauth2.googleapis.com/token or "
+            "https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token")
+    oauth2_client_id: str = opt("", "the OAuth2 client (application) ID")
+    oauth2_client_secret_file: str = opt("", "file holding the client secret; empty for a "
+                                             "public client")
+    oauth2_scope: str = opt("", "scope asked for on refresh; empty = the grant's (Microsoft "
+                                "wants https://outlook.office.com/IMAP.AccessAsUser.All "
+                                "offline_access)")
     folder: str = opt("INBOX", "folder to drain")
     queue: str = opt("", "default queue for mail from this mailbox")
     after: str = opt("seen", 'seen, delete or "move:<folder>"')

@@ -16,13 +16,15 @@ import peewee as pw
 from daemon.cli.views import iso
 from daemon.config import Config, ImapConfig
 from daemon.store.db import SchemaError
-from daemon.store.models import Heartbeat, MailboxHealth, Outbox, Spool, utcnow
+from daemon.store.models import Heartbeat, ImapState, MailboxHealth, Outbox, Spool, utcnow
 
 
 def stale_after(cfg: ImapConfig) -> timedelta:
     """How long without a successful check is too long for this mailbox."""
+    from daemon.intake.imap.health import HEARTBEAT  # a healthy poller writes this seldom
+
     wait = cfg.idle_renew_seconds if cfg.idle else cfg.poll_seconds
-    return timedelta(seconds=3 * wait + cfg.timeout_seconds)
+    return timedelta(seconds=3 * wait + cfg.timeout_seconds + HEARTBEAT)
 
 
 def loops(now, problems: list[str], after: timedelta) -> list[dict]:
@@ -48,6 +50,15 @@ def loops(now, problems: list[str], after: timedelta) -> list[dict]:
     return out
 
 
+def skipped_uids(cfg: ImapConfig) -> list[int]:
+    """UIDs the server refused to FETCH too often: left in the folder for the admin."""
+    from daemon.intake.imap.state import FETCH_TRIES
+
+    row = ImapState.get_or_none(ImapState.mailbox == f"imap:{cfg.name}")
+    refused = (row.refused_fetches or {}) if row else {}
+    return sorted(int(uid) for uid, n in refused.items() if n >= FETCH_TRIES)
+
+
 def status(config: Config) -> dict:
     now = utcnow()
     problems: list[str] = []
@@ -59,8 +70,14 @@ def status(config: Config) -> dict:
         entry = {"name": cfg.name, "checked_at": iso(checked),
                  "age_seconds": int((now - checked).total_seconds()) if checked else None,
                  "failing_since": iso(row.failing_since) if row else None,
-                 "last_error": row.last_error if row else None}
-        if row and row.failing_since:
+                 "last_error": row.last_error if row else None,
+                 "auth_problem": row.auth_problem if row else None,
+                 "auth_problem_since": iso(row.auth_problem_since) if row else None,
+                 "skipped_uids": skipped_uids(cfg)}
+        if row and row.auth_problem:  # a revoked grant: only the admin can mend it
+            problems.append(f"imap {cfg.name}: {row.auth_problem} (since "
+                            f"{iso(row.auth_problem_since)})")
+        elif row and row.failing_since:
             problems.append(f"imap {cfg.name}: failing since {iso(row.failing_since)}: "
                             f"{row.last_error}")
         elif checked is None:
@@ -94,6 +111,9 @@ def status_text(s: dict) -> str:
     for m in s["mailboxes"]:
         age = f"{m['age_seconds']} s ago" if m["age_seconds"] is not None else "never"
         lines.append(f"imap {m['name']}: last checked {age}")
+        if m.get("skipped_uids"):
+            lines.append(f"imap {m['name']}: UID(s) {', '.join(map(str, m['skipped_uids']))} "
+                         "left in the folder: the server refuses to deliver them")
     sp, ob = s["spool"], s["outbox"]
     if sp:
         lines.append(f"spool: {sp['waiting']} waiting, {sp['quarantined']} quarantined")

@@ -17,7 +17,7 @@ import peewee as pw
 
 from daemon.states import OPEN_STATUSES
 
-SCHEMA_VERSION = 6  # 1: the first release, spool and tickets in one file
+SCHEMA_VERSION = 9  # 1: the first release, spool and tickets in one file
 
 
 def utcnow() -> datetime:
@@ -323,6 +323,8 @@ class ImapState(SpoolModel):
     handled_uid = pw.BigIntegerField(default=0)  # highest UID whose `after` action is done
     first_pass_until = pw.BigIntegerField(default=0)  # skip_seen_on_first_start: UIDNEXT-1
     updated_at = UTCDateTimeField(default=utcnow)
+    # UID -> refused FETCHes, for this UIDVALIDITY; at FETCH_TRIES the UID is skipped for good
+    refused_fetches = JSONField(default=dict)
 
 
 class MailboxHealth(SpoolModel):
@@ -332,6 +334,8 @@ class MailboxHealth(SpoolModel):
     checked_at = UTCDateTimeField(null=True)  # last successful check of the folder
     failing_since = UTCDateTimeField(null=True)
     last_error = pw.TextField(null=True)
+    auth_problem = pw.TextField(null=True)  # a revoked OAuth2 grant: needs the admin
+    auth_problem_since = UTCDateTimeField(null=True)
 
 
 class Heartbeat(SpoolModel):

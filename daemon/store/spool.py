@@ -28,6 +28,7 @@ from parsers.references import raw_message_id
 log = logging.getLogger("ticketd.spool")
 
 MAX_ATTEMPTS = 3
+IMPORTED = "import:"  # the source of mail from `ticketd import`: stored, never answered
 MAX_BATCH_BYTES = 32 * 1024 * 1024  # a claim stops adding rows past this much raw mail
 
 
@@ -38,6 +39,11 @@ class Envelope:
     rcpt_to: tuple[str, ...] = ()
     mailbox: str = ""  # dedupe scope; default: the recipients
     queue_hint: str | None = None
+
+    @property
+    def imported(self) -> bool:
+        """From `ticketd import`: an archive's old mail, which must send no notice."""
+        return self.source.startswith(IMPORTED)
 
 
 @dataclass(frozen=True)
@@ -193,6 +199,27 @@ def _read(ids: list[int]) -> list[Claimed]:
     return [Claimed(r.id, bytes(r.raw or b""),
                     Envelope(r.source, r.mail_from or "", tuple(r.rcpt_to or ()), r.mailbox,
                              r.queue_hint), r.received_at, r.attempts) for r in q]
+
+
+def put_leased(db: pw.Database, items: list[tuple[bytes, Envelope]], owner: str,
+               lease_seconds: int) -> tuple[list[Spooled], list[Claimed]]:
+    """Spool messages and lease the ones still to process to `owner`, in one commit: the
+    importer processes its mail itself, in order, and no worker takes it meanwhile. A copy
+    stored before (a resumed import) that is still new is leased too, unless a live
+    process holds it."""
+    now = utcnow()
+    with write_transaction(db):
+        stored = [put_in_transaction(db, raw, env) for raw, env in items]
+        ids = [s.id for s in stored]
+        Spool.update(attempts=Spool.attempts + 1, claimed_by=owner,
+                     claimed_until=now + timedelta(seconds=lease_seconds)).where(
+            Spool.id.in_(ids) & (Spool.state == SpoolState.NEW) &
+            (Spool.claimed_by.is_null() | (Spool.claimed_by == owner) |
+             (Spool.claimed_until < now))).execute()
+        leased = [r[0] for r in Spool.select(Spool.id).where(
+            Spool.id.in_(ids) & (Spool.claimed_by == owner) &
+            (Spool.state == SpoolState.NEW)).tuples()]
+    return stored, _read(leased) if leased else []
 
 
 def claim_one(db: pw.Database, owner: str, spool_id: int, lease_seconds: int) -> Claimed | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from daemon.clock import SYSTEM_CLOCK, Clock
 from daemon.config import Config
@@ -54,6 +55,11 @@ class Applier:
         self.clock = clock
         self.staff = StaffMail(config, notifier, clock)
         self.timers = self.staff.actions.timers
+
+    def happened_at(self, plan: Plan, msg) -> datetime:
+        """Now; for imported mail, when it was written (never later than now)."""
+        now = self.clock.now()
+        return min(msg.date, now) if plan.imported and msg.date else now
 
     def apply(self, d: Decision, spool_id: int | None) -> Result:
         done = spool_id and rows.fetch_one(
@@ -103,7 +109,10 @@ class Applier:
             ticket.resolved_at = ticket.resolved_by = None  # reopened: not completed any more
         self._store_fields(ticket, plan, requester)
         if plan.action != Action.CREATE:
+            before = ticket.updated_at
             repository.touch(ticket, self.clock.now())
+            if plan.imported:  # an archive's ticket was last changed when its mail was written
+                ticket.updated_at = max(before, self.happened_at(plan, msg))
         if changed or plan.action != Action.CREATE:
             ticket.save()
         self.timers.sync(ticket)
@@ -120,7 +129,7 @@ class Applier:
         subject = clean_subject(msg.subject, self.config.tickets.tag_prefix) or "(no subject)"
         spam = plan.kind == Kind.SPAM
         assignee, how = (None, None) if spam else self._pick_assignee(route)
-        now = self.clock.now()
+        now = self.happened_at(plan, msg)
         values = dict(
             subject=subject[:1000], status=Status.CLOSED if spam else Status.NEW,
             queue=route.queue, assignee=assignee, requester=requester,
@@ -173,7 +182,8 @@ class Applier:
             cc_addrs=[a for _, a in msg.cc], subject=msg.subject, text=msg.text,
             visible_text=msg.visible_text, html=msg.html, message_id=msg.message_id,
             thread_rung=(rung or None) if plan.action == Action.APPEND else None,
-            sent_at=msg.date, defects=list(msg.defects), created_at=self.clock.now())
+            sent_at=msg.date, defects=list(msg.defects),
+            created_at=self.happened_at(plan, msg))
         if plan.action == Action.APPEND and plan.kind != Kind.BOUNCE:  # bounces: record_bounce
             repository.record(ticket.id, requester, plan.kind if plan.kind != Kind.CUSTOMER
                               else "reply", None, plan.outcome)
@@ -204,7 +214,8 @@ class Applier:
         msg, requester = d.msg, d.requester
         for item in omitted:
             repository.record(ticket.id, "ticketd", "attachment omitted", None, item.line())
-        if d.plan.kind != Kind.CUSTOMER or msg.robot.is_robot or is_bouncing(requester):
+        if (d.plan.kind != Kind.CUSTOMER or d.plan.imported or msg.robot.is_robot
+                or is_bouncing(requester)):
             return
         context = stored_message(stored_id, requester, msg.from_name)
         self.notifier.notice(ticket, "attachments_omitted", [requester], message=context,

@@ -23,7 +23,7 @@ from daemon.store.repository import DbLookup
 from daemon.store.spool import Envelope
 from daemon.worker import formfill
 from daemon.worker.classify import Classification, Context, TicketView, classify
-from daemon.worker.plan import Plan, hold, make_plan
+from daemon.worker.plan import Plan, hold, imported, make_plan
 from daemon.worker.policy import Policy, reply_to_requester
 from daemon.worker.routing import RouteDecision, Router, mail_facts
 from parsers.addresses import parse_address
@@ -100,6 +100,8 @@ class Decider:
         if forged:
             plan = hold(plan, forged)
         plan = self._with_fields(plan, readings, ticket)
+        if envelope.imported:
+            plan = imported(plan)
         requester = plan.requester[1] if plan.requester else requester
         return Decision(msg, envelope, requester, cls, route, plan, ticket, readings)
 

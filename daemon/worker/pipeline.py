@@ -44,8 +44,11 @@ class Pending:
 
 class Pipeline:
     def __init__(self, config: Config, stores: Stores, owner: str,
-                 clock: Clock = SYSTEM_CLOCK):
+                 clock: Clock = SYSTEM_CLOCK, wait_for_originals: bool = True):
+        """`wait_for_originals=False`: the caller feeds mail oldest first, a batch at a time
+        (`ticketd import`), so a reply never races its original into a ticket."""
         self.config, self.stores, self.owner = config, stores, owner
+        self.wait_for_originals = wait_for_originals
         self.decider = Decider(config, clock=clock)
         self.applier = Applier(config, Notifier(config), self.decider, clock)
 
@@ -117,7 +120,7 @@ class Pipeline:
     def _waits_for_original(self, item: Claimed, d: Decision) -> bool:
         """A reply whose original is still in the spool (another worker has it) waits for
         it, rather than becoming a ticket of its own."""
-        if d.classification.kind != "new" or not d.msg.thread_ids:
+        if not self.wait_for_originals or d.classification.kind != "new" or not d.msg.thread_ids:
             return False
         if (utcnow() - item.received_at).total_seconds() > WAIT_FOR_ORIGINAL_SECONDS:
             return False

@@ -47,6 +47,7 @@ class Plan:
     held: bool = False  # the trusted MTA calls it forged: stored, nothing else happens
     fields: tuple = ()  # form field Readings to store (a follow-up: those not yet set)
     missing: tuple[tuple[str, str], ...] = ()  # (name, label) required and still missing
+    imported: bool = False  # from an archive (`ticketd import`): stored at its own Date, silent
 
 
 ACK = NoticeSpec("ack", "requester", "auto-replied", rate_limited=True)
@@ -155,3 +156,14 @@ def hold(plan: Plan, reason: str) -> Plan:
     return dataclasses.replace(plan, action=action, notices=(), new_status=None, route=route,
                                commands=None, held=True, outcome=outcome, fields=(),
                                missing=())
+
+
+def imported(plan: Plan) -> Plan:
+    """Mail from an archive (`ticketd import`) was answered back then: it is stored and
+    threaded like live mail, but nobody is mailed, and a staff mail's commands are history,
+    not orders (a `#status resolved` of years ago is not carried out, nor relayed)."""
+    if plan.action == Action.STATUS_LIST:
+        return dataclasses.replace(plan, action=Action.IGNORE, imported=True,
+                                   outcome="imported: a status request, not answered")
+    return dataclasses.replace(plan, notices=(), commands=None, imported=True,
+                               outcome=f"{plan.outcome}; imported: nothing sent")

@@ -31,7 +31,8 @@ def imap_section(dovecot: Dovecot, folder: Path, name: str = "support", user: st
     """One `[[imap]]` TOML section pointing at the fixture; the password goes in a file."""
     user = user or name
     opts = {"poll_seconds": 2, "timeout_seconds": 10, **options}
-    if not any(k in opts for k in ("oauth2_token_file", "oauth2_token_command", "password_env")):
+    if not any(k in opts for k in ("oauth2_token_file", "oauth2_token_command", "password_env",
+                                   "oauth2_refresh_token_file")):
         secret = folder / f"{name}.secret"
         secret.write_text(password if password is not None else dovecot.users[user])
         opts["password_file"] = str(secret)

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from conftest import make_mail, wait_for
 from fakeimap import FakeImap
-from imapclient import SEEN
+from imapclient import DELETED, SEEN
 from imapfix import config_text, dovecot_fixture, imap_section, mails  # noqa: F401
 from pollerfix import PollerRig
 
@@ -149,3 +149,27 @@ def test_check_config_names_the_mailbox_whose_secret_is_unreadable(dovecot, tmp_
     assert r.returncode == 2
     assert "imap[1] (sales).password_file: cannot read" in r.stderr + r.stdout
     assert "(support)" not in r.stderr + r.stdout
+
+
+def test_a_skipped_message_stays_skipped_and_untouched_after_a_restart(dovecot, tmp_path):
+    from daemon.service.health import skipped_uids
+
+    dovecot.append("support", mails(3, "k"))
+    _message_file(dovecot, "support", "k-1@customer.example").chmod(0)
+    r = PollerRig(dovecot, tmp_path, after="delete").start()
+    try:
+        wait_for(lambda: len(r.spool_keys()) == 2, timeout=30, what="the two readable ones")
+        wait_for(lambda: sorted(dovecot.flags("support")) == [2], what="those two deleted")
+    finally:
+        r.stop()
+    assert skipped_uids(r.config.imap[0]) == [2]  # what `ticketd status` lists
+    # a crash between the commit and the delete leaves the after-action to be done again
+    r.db.execute_sql("UPDATE imapstate SET handled_uid = 0")
+    r2 = PollerRig(dovecot, tmp_path, db=r.db, after="delete").start()
+    try:
+        dovecot.append("support", mails(1, "l"))
+        wait_for(lambda: len(r2.spool_keys()) == 3, what="later mail")
+        wait_for(lambda: sorted(dovecot.flags("support")) == [2], what="the later one deleted")
+    finally:
+        r2.stop()
+    assert DELETED not in dovecot.flags("support")[2]  # never stored, so never deleted

@@ -20,9 +20,10 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
 from daemon.config import Config, ImapConfig
-from daemon.intake.imap.auth import SecretError, connect, login
+from daemon.intake.imap.auth import Credentials, SecretError, connect, login
 from daemon.intake.imap.health import HealthRecord
 from daemon.intake.imap.lock import try_lock, unlock
+from daemon.intake.imap.oauth2 import TokenRefused, TokenUnavailable
 from daemon.intake.imap.session import (
     ConnectionLost,
     FetchFailed,
@@ -30,14 +31,22 @@ from daemon.intake.imap.session import (
     describe_text,
     refused_fetch,
 )
-from daemon.intake.imap.state import Cursor, StateMoved, mark_handled, open_cursor, store_batch
+from daemon.intake.imap.state import (
+    FETCH_TRIES,
+    Cursor,
+    StateMoved,
+    mark_handled,
+    open_cursor,
+    record_refusal,
+    refusals,
+    store_batch,
+)
 from daemon.service.outage import Backoff, OutageLog
 from daemon.store.spool import Envelope
 
 log = logging.getLogger("ticketd.imap")
 
 ClientFactory = Callable[[ImapConfig], IMAPClient]
-FETCH_TRIES = 3  # a message the server refuses this often is skipped, with an error logged
 AUTH_BACKOFF_CAP = 300.0  # wrong passwords: retry slowly, providers lock accounts out
 MAX_BATCH_BYTES = 64 * 1024 * 1024  # a batch is also cut where its messages pass 64 MiB
 
@@ -53,8 +62,8 @@ class Poller:
         self.envelope = Envelope(source=self.key, mailbox=self.key, queue_hint=cfg.queue or None)
         self.backoff = Backoff()
         self.outage = OutageLog(log, f"imap {cfg.name}")
-        self.fetch_failures: dict[tuple[int, int], int] = {}
-        self.skipped: set[tuple[int, int]] = set()
+        self.credentials = Credentials(cfg, config)
+        self.refused: dict[int, int] = {}  # UID -> refused FETCHes (stored with the cursor)
         self.careful = False  # fetch one UID at a time until a drain succeeds
         self.standing_by = False  # another process holds this mailbox
         self.last_success: float | None = None  # time.time() of the last complete drain
@@ -72,7 +81,18 @@ class Poller:
                 self.outage.failed(what, delay)
                 self.health.failed(what)
                 log.debug("imap %s: failure detail", self.cfg.name, exc_info=True)
-                self.stopping.wait(delay)
+                self.wait_to_retry(delay)
+            finally:
+                self.health.auth(self.credentials.problem)
+
+    def wait_to_retry(self, delay: float) -> None:
+        """Back off; but a refresh token file the admin has just replaced (after a revoked
+        grant) is tried at once, not after the login backoff."""
+        stamp = self.credentials.file_stamp()
+        deadline = time.monotonic() + delay
+        while not self.stopping.wait(min(1.0, max(0.0, deadline - time.monotonic()))):
+            if time.monotonic() >= deadline or self.credentials.file_stamp() != stamp:
+                return
 
     def serve_once(self) -> None:
         """Take the mailbox lock, then serve one connection."""
@@ -95,21 +115,38 @@ class Poller:
         """One connection: log in, catch up, then drain and wait until it breaks or we stop."""
         session = Session(self.client_factory(self.cfg), self.cfg)
         try:
-            login(session.client, self.cfg, self.config)
+            login(session.client, self.cfg, self.credentials)
+            self.health.auth(self.credentials.problem)
             session.select()
             skip_until = session.seen_up_to() if self.cfg.skip_seen_on_first_start else 0
             cursor = open_cursor(self.db, self.key, session.uidvalidity, skip_until,
                                  self.cfg.name)
+            self.refused = refusals(self.db, self.key, cursor.uidvalidity)
             cursor = self.finish_after(session, cursor)
             while not self.stopping.is_set():
                 cursor = self.drain(session, cursor)
                 self.healthy()
+                self.keep_token_fresh()
+                wait = self.credentials.seconds_until_due()
                 if session.can_idle():
-                    session.idle(self.stopping)
+                    session.idle(self.stopping, wait)
                 else:
-                    session.poll_wait(self.stopping)
+                    session.poll_wait(self.stopping, wait)
         finally:
             session.close()
+
+    def keep_token_fresh(self) -> None:
+        """Refresh a due OAuth2 access token while the session lasts. A revoked grant
+        ends the session: the status says so and the poller backs off like a failed
+        login; an endpoint that is merely down is tried again at the next wait."""
+        try:
+            self.credentials.keep_fresh()
+        except TokenRefused:
+            raise
+        except SecretError as exc:
+            log.warning("imap %s: %s; the session goes on, retrying soon", self.cfg.name, exc)
+        finally:
+            self.health.auth(self.credentials.problem)
 
     def healthy(self) -> None:
         self.careful = False
@@ -127,7 +164,7 @@ class Poller:
             unseen = set(session.unseen_between(cursor.handled_uid + 1,
                                                 min(cursor.last_uid, cursor.first_pass_until)))
             uids = [u for u in uids if u > cursor.first_pass_until or u in unseen]
-        uids = [u for u in uids if (cursor.uidvalidity, u) not in self.skipped]
+        uids = [u for u in uids if not self.skipped(u)]
         log.info("imap %s: finishing %s for %d message(s) stored before a restart",
                  self.cfg.name, self.cfg.after, len(uids))
         self.apply_after(session, uids)
@@ -192,7 +229,7 @@ class Poller:
                 raise
         out: dict[int, bytes] = {}
         for uid in uids:
-            if (uidvalidity, uid) in self.skipped:
+            if self.skipped(uid):
                 continue
             try:
                 out.update(session.fetch([uid]))
@@ -205,13 +242,15 @@ class Poller:
                 raise
         return out
 
+    def skipped(self, uid: int) -> bool:
+        return self.refused.get(uid, 0) >= FETCH_TRIES
+
     def strike(self, uidvalidity: int, uid: int, exc: BaseException) -> bool:
-        """Count a refused FETCH; True when the message is now skipped for good."""
-        key = (uidvalidity, uid)
-        self.fetch_failures[key] = self.fetch_failures.get(key, 0) + 1
-        if self.fetch_failures[key] < FETCH_TRIES:
+        """Count a refused FETCH (in the spool store, beside the cursor); True when the
+        message is now skipped for good."""
+        self.refused = record_refusal(self.db, self.key, uidvalidity, uid)
+        if not self.skipped(uid):
             return False
-        self.skipped.add(key)
         log.error("imap %s: the server refused to FETCH UID %s %d times (%s); skipping it: it "
                   "stays in the folder, unflagged, for an admin to look at", self.cfg.name, uid,
                   FETCH_TRIES, describe_text(exc)[:300])
@@ -247,6 +286,10 @@ def describe(exc: BaseException, cfg: ImapConfig) -> tuple[str, float | None]:
     where = f"{cfg.host}:{cfg.port}"
     if isinstance(exc, LoginError):
         return f"login as {cfg.username} at {where} failed: {describe_text(exc)}", AUTH_BACKOFF_CAP
+    if isinstance(exc, TokenRefused):
+        return str(exc), AUTH_BACKOFF_CAP
+    if isinstance(exc, TokenUnavailable):
+        return str(exc), None
     if isinstance(exc, SecretError):
         return f"cannot get the password or token: {exc}", AUTH_BACKOFF_CAP
     if isinstance(exc, (socket.timeout, TimeoutError)):

@@ -41,6 +41,7 @@ class Session:
         self.client, self.cfg = client, cfg
         self.uidvalidity = 0
         self.uidnext = 0
+        self.told_no_uidplus = False
 
     def select(self) -> None:
         info = self.client.select_folder(self.cfg.folder)
@@ -69,8 +70,10 @@ class Session:
             found.update(self.client.search(["UID", f"{lo}:{cursor.first_pass_until}",
                                              "UNSEEN"]))
             lo = cursor.first_pass_until + 1
-        found.update(self.client.search(["UID", f"{lo}:*"]))
-        return sorted(u for u in found if u >= cursor.last_uid + 1)  # "n:*" always has 1 hit
+        # "n:*" always has a hit, the highest UID, even below n: it may be read mail of the
+        # first pass, so only what is really from lo on counts
+        found.update(u for u in self.client.search(["UID", f"{lo}:*"]) if u >= lo)
+        return sorted(u for u in found if u >= cursor.last_uid + 1)
 
     def fetch(self, uids: list[int]) -> dict[int, bytes]:
         """Raw bytes by UID, without setting \\Seen. UIDs gone meanwhile are left out."""
@@ -88,7 +91,13 @@ class Session:
         return {uid: int(v.get(b"RFC822.SIZE") or 0) for uid, v in data.items()}
 
     def after(self, uids: list[int]) -> None:
-        """Flag, move or delete handled messages; all idempotent, so safe to repeat."""
+        """Flag, move or delete handled messages; all idempotent, so safe to repeat.
+
+        Only our own messages are ever expunged: MOVE, or UID EXPUNGE (UIDPLUS). A plain
+        EXPUNGE would also remove every message another client has marked \\Deleted and
+        not yet expunged, so without UIDPLUS ours stay flagged \\Deleted (hidden by most
+        clients) for the next client or server-side expunge to remove.
+        """
         if not uids:
             return
         c, target = self.client, self.move_target
@@ -102,8 +111,12 @@ class Session:
             c.add_flags(uids, [DELETED], silent=True)
             if c.has_capability("UIDPLUS"):
                 c.uid_expunge(uids)
-            else:
-                c.expunge()
+            elif not self.told_no_uidplus:
+                self.told_no_uidplus = True
+                log.info("imap %s: the server has no UIDPLUS%s: handled mail stays flagged "
+                         "\\Deleted in %r, since a plain EXPUNGE would also remove what other "
+                         "clients marked deleted", self.cfg.name,
+                         "" if not target else " nor MOVE", self.cfg.folder)
 
     def uids_between(self, lo: int, hi: int) -> list[int]:
         return [u for u in self.client.search(["UID", f"{lo}:{hi}"]) if lo <= u <= hi]
@@ -118,10 +131,11 @@ class Session:
     def can_idle(self) -> bool:
         return self.cfg.idle and self.client.has_capability("IDLE")
 
-    def idle(self, stopping: threading.Event) -> bool:
-        """IDLE until new mail, the renewal time, or stop; True when mail arrived."""
+    def idle(self, stopping: threading.Event, at_most: float | None = None) -> bool:
+        """IDLE until new mail, the renewal time (or `at_most` seconds: an access token
+        falls due), or stop; True when mail arrived."""
         self.client.idle()
-        deadline = time.monotonic() + self.cfg.idle_renew_seconds
+        deadline = time.monotonic() + _within(self.cfg.idle_renew_seconds, at_most)
         arrived = self._exists_seen_meanwhile()
         while not stopping.is_set() and not arrived and time.monotonic() < deadline:
             started = time.monotonic()
@@ -146,8 +160,8 @@ class Session:
         found = [pending.pop(name, None) for name in ("EXISTS", "RECENT")]
         return any(found)
 
-    def poll_wait(self, stopping: threading.Event) -> None:
-        stopping.wait(self.cfg.poll_seconds)
+    def poll_wait(self, stopping: threading.Event, at_most: float | None = None) -> None:
+        stopping.wait(_within(self.cfg.poll_seconds, at_most))
 
     def close(self) -> None:
         try:
@@ -174,3 +188,7 @@ def describe_text(exc: BaseException) -> str:
 
 def _is_bye(response) -> bool:
     return bool(response) and response[0] == b"BYE"
+
+
+def _within(seconds: float, at_most: float | None) -> float:
+    return seconds if at_most is None else max(1.0, min(seconds, at_most))

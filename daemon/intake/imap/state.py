@@ -21,6 +21,8 @@ from daemon.store.spool import Envelope
 
 log = logging.getLogger("ticketd.imap")
 
+FETCH_TRIES = 3  # a message the server refuses this often is skipped, with an error logged
+
 
 @dataclass(frozen=True)
 class Cursor:
@@ -54,7 +56,8 @@ def open_cursor(db: pw.Database, key: str, uidvalidity: int, first_start_skip_un
                         "(messages already stored are recognised and not stored twice)",
                         name, row.uidvalidity, uidvalidity)
             ImapState.update(uidvalidity=uidvalidity, last_uid=0, handled_uid=0,
-                             first_pass_until=0, updated_at=utcnow()).where(
+                             first_pass_until=0, refused_fetches={},
+                             updated_at=utcnow()).where(
                 ImapState.mailbox == key).execute()
             row = ImapState.get(ImapState.mailbox == key)
         return _cursor(row)
@@ -82,3 +85,22 @@ def mark_handled(db: pw.Database, key: str, cursor: Cursor, through_uid: int) ->
             & (ImapState.handled_uid < through_uid)).execute()
     handled = max(cursor.handled_uid, through_uid)
     return Cursor(cursor.uidvalidity, cursor.last_uid, handled, cursor.first_pass_until)
+
+
+def refusals(db: pw.Database, key: str, uidvalidity: int) -> dict[int, int]:
+    """UID -> how often the server refused to FETCH it (kept with the cursor, so a message
+    skipped for good stays skipped after a restart)."""
+    row = ImapState.get_or_none(ImapState.mailbox == key)
+    if row is None or row.uidvalidity != uidvalidity:
+        return {}
+    return {int(uid): int(n) for uid, n in (row.refused_fetches or {}).items()}
+
+
+def record_refusal(db: pw.Database, key: str, uidvalidity: int, uid: int) -> dict[int, int]:
+    """Count one more refused FETCH of `uid`; returns every count now stored."""
+    with write_transaction(db):
+        found = refusals(db, key, uidvalidity)
+        found[uid] = found.get(uid, 0) + 1
+        ImapState.update(refused_fetches={str(u): n for u, n in found.items()}).where(
+            (ImapState.mailbox == key) & (ImapState.uidvalidity == uidvalidity)).execute()
+    return found
