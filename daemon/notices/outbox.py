@@ -73,8 +73,19 @@ class OutboxSender:
         stored = stored_texts([r.message_id for r in rows if r.intent])
         expand_stored_messages([r.intent for r in rows
                                 if r.intent and r.message_id not in stored])
-        tried = [self.try_one(row, stored.get(row.message_id)) for row in rows]
-        self.record(tried)
+        # Each send is recorded as soon as the relay took it, so a sender killed mid-batch
+        # repeats at most the one notice in flight; failures wait for the batch's end.
+        unsent = []
+        for row in rows:
+            t = self.try_one(row, stored.get(row.message_id))
+            if t.status == OutboxStatus.SENT:
+                self.record([t])
+            else:
+                unsent.append(t)
+        if unsent:
+            self.record(unsent)
+            if len(unsent) < len(rows):
+                self.failing = None  # the relay took some: it is up, those were refused
         return len(rows)
 
     def claim(self, limit: int) -> list[Outbox]:

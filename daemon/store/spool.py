@@ -165,6 +165,10 @@ INSERT_SQL = ("INSERT INTO spool (received_at, source, mailbox, dedupe_key, mail
 
 # --- the worker's side ---------------------------------------------------------------
 
+CLAIM_SQL = ("SELECT id, attempts, size FROM spool WHERE state = ? "
+             "AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY id LIMIT ?")
+
+
 def claim(db: pw.Database, owner: str, limit: int, lease_seconds: int) -> list[Claimed]:
     """Take a lease on up to `limit` new rows and count the attempt (committed), then read
     their bytes outside the transaction.
@@ -174,21 +178,18 @@ def claim(db: pw.Database, owner: str, limit: int, lease_seconds: int) -> list[C
     """
     now = utcnow()
     with write_transaction(db):
-        q = (Spool.select(Spool.id, Spool.attempts, Spool.size)
-             .where((Spool.state == SpoolState.NEW) &
-                    (Spool.claimed_until.is_null() | (Spool.claimed_until < now)))
-             .order_by(Spool.id).limit(limit))
-        if is_postgres(db):
-            q = q.for_update("FOR UPDATE SKIP LOCKED")
-        rows = list(q.tuples())
+        found = rows.fetch_all(db, CLAIM_SQL + (" FOR UPDATE SKIP LOCKED" if is_postgres(db) else ""),
+                               Spool.state.db_value(SpoolState.NEW),
+                               Spool.claimed_until.db_value(now), limit)
         # A row claimed before and still new was in a batch that died (kill -9, OOM): take
         # such rows one at a time, so the count blames only the culprit, not a whole batch.
-        suspects = [r[0] for r in rows if r[1] > 0]
-        ids = suspects[:1] or _within_bytes(rows)
+        suspects = [r[0] for r in found if r[1] > 0]
+        ids = suspects[:1] or _within_bytes(found)
         if ids:
-            Spool.update(attempts=Spool.attempts + 1, claimed_by=owner,
-                         claimed_until=now + timedelta(seconds=lease_seconds)).where(
-                Spool.id.in_(ids)).execute()
+            until = Spool.claimed_until.db_value(now + timedelta(seconds=lease_seconds))
+            rows.execute(db, "UPDATE spool SET attempts = attempts + 1, claimed_by = ?, "
+                             f"claimed_until = ? WHERE id IN ({', '.join('?' * len(ids))})",
+                         owner, until, *ids)
     return _read(ids) if ids else []
 
 
@@ -247,14 +248,16 @@ def finish(db: pw.Database, results: list[Finished]) -> None:
     """Record each mail's outcome and end its lease, in one transaction."""
     if not results:
         return
-    now = utcnow()
+    now = Spool.processed_at.db_value(utcnow())
     with write_transaction(db):
-        for r in results:
-            state = SpoolState.QUARANTINED if r.quarantined else SpoolState.DONE
-            Spool.update(state=state, outcome=r.outcome, reason=r.summary[:20000] or None,
-                         ticket_id=r.ticket_id, subject=(r.subject or "")[:2000] or None,
-                         processed_at=now, claimed_until=None, claimed_by=None).where(
-                Spool.id == r.id).execute()
+        rows.execute_many(db, FINISH_SQL, [
+            (SpoolState.QUARANTINED if r.quarantined else SpoolState.DONE, r.outcome,
+             r.summary[:20000] or None, r.ticket_id, (r.subject or "")[:2000] or None, now, r.id)
+            for r in results])
+
+
+FINISH_SQL = ("UPDATE spool SET state = ?, outcome = ?, reason = ?, ticket_id = ?, subject = ?, "
+              "processed_at = ?, claimed_until = NULL, claimed_by = NULL WHERE id = ?")
 
 
 def release(db: pw.Database, ids: list[int], delay_seconds: float = 0) -> None:
