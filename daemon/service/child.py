@@ -27,7 +27,10 @@ from daemon.store.spool import owner_name
 log = logging.getLogger("ticketd.child")
 
 HOUSEKEEPING_EVERY = 60.0
-NICE = 5  # children yield the CPU to the listener: a 250 is not kept waiting by ticket work
+# When the CPUs are busy, intake (the supervisor) goes first, then ticket work, then
+# sending: a 250 is not kept waiting by ticket work, and a burst becomes tickets (with
+# their notices queued) before the notices go out.
+NICE = {"worker": 5, "sender": 10, "housekeeper": 10}
 
 
 class Channel:
@@ -120,7 +123,7 @@ def child_main(config_path: str, config: Config, role: str, index: str = "") -> 
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, lambda *_: stopping.set())
     signal.signal(signal.SIGHUP, lambda *_: reload.set())
-    os.nice(NICE)  # intake (the supervisor) goes first when the CPUs are busy
+    os.nice(NICE[role])
     if role == "worker" and config.limits.worker_memory_mb:
         limit = config.limits.worker_memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(

@@ -25,18 +25,22 @@ class Statement:
                          and f.default is not None]
         columns = given + tuple(name for name, _ in self.defaults)
         fields = [meta.fields[c] for c in columns]
-        self.convert = [None if type(f) in PLAIN else f.db_value for f in fields]
+        # only the columns that need it are converted: (position, the field's db_value)
+        self.convert = [(i, f.db_value) for i, f in enumerate(fields) if type(f) not in PLAIN]
         names = ", ".join(_quoted(db, f.column_name) for f in fields)
         marks = ", ".join([db.param] * len(fields))
         self.sql = f"INSERT INTO {_quoted(db, meta.table_name)} ({names}) VALUES ({marks})"
         if returning:
             self.sql += f" RETURNING {_quoted(db, meta.primary_key.column_name)}"
 
-    def params(self, values: dict) -> tuple:
+    def params(self, values: dict) -> list:
         row = list(values.values())
-        row += [d() if callable(d) else d for _, d in self.defaults]
-        return tuple(v if c is None or v is None else c(v) for c, v in
-                     zip(self.convert, row, strict=True))
+        for _, d in self.defaults:
+            row.append(d() if callable(d) else d)
+        for i, db_value in self.convert:
+            if row[i] is not None:
+                row[i] = db_value(row[i])
+        return row
 
 
 _cache: dict[tuple, Statement] = {}
