@@ -28,7 +28,7 @@ COMMANDS = {
     "explain": "daemon.cli.explain", "tickets": "daemon.cli.tickets",
     "outbox": "daemon.cli.outbox", "quarantine": "daemon.cli.quarantine",
     "migrate": "daemon.cli.migrate", "purge": "daemon.cli.purge", "report": "daemon.cli.report",
-    "import": "daemon.cli.import_mail",
+    "import": "daemon.cli.import_mail", "mail": "daemon.cli.mail",
 }
 
 
@@ -80,12 +80,42 @@ def build_parser() -> argparse.ArgumentParser:
     ol.add_argument("--json", action="store_true")
     orr = o.add_parser("retry")
     orr.add_argument("id", type=int, nargs="?")
+    o.add_parser("drop", help="do not send this notice (failed or waiting)").add_argument(
+        "id", type=int)
+    _ack_parser(o, "failed notices")
     q = sub.add_parser("quarantine").add_subparsers(dest="action", required=True)
     ql = q.add_parser("list")
     ql.add_argument("--json", action="store_true")
     for name in ("show", "retry", "drop"):
         q.add_parser(name).add_argument("id", type=int)
+    _ack_parser(q, "quarantined mail")
+    _mail_parser(sub)
     return p
+
+
+def _ack_parser(sub, what: str) -> None:
+    ack = sub.add_parser("ack", help=f"{what} seen: `ticketd status` stops naming it")
+    which = ack.add_mutually_exclusive_group(required=True)
+    which.add_argument("id", type=int, nargs="?")
+    which.add_argument("--all", action="store_true")
+
+
+def _mail_parser(sub) -> None:
+    from daemon.states import Outcome
+
+    m = sub.add_parser("mail", help="the mail log: every accepted mail and what became of it"
+                       ).add_subparsers(dest="action", required=True)
+    ml = m.add_parser("list")
+    ml.add_argument("--since", help="a date, a time, or a span back from now (2h, 7d)")
+    ml.add_argument("--outcome", choices=[o.value for o in Outcome])
+    ml.add_argument("--from", dest="sender", help="envelope or header sender (an address, "
+                                                  "or @domain)")
+    ml.add_argument("--limit", type=int, default=100, help="newest N (default 100; 0 = all)")
+    ml.add_argument("--json", action="store_true")
+    ms = m.add_parser("show")
+    ms.add_argument("id", type=int)
+    ms.add_argument("--raw", action="store_true", help="the bytes as received")
+    ms.add_argument("--json", action="store_true")
 
 
 def _tickets_parser(sub) -> None:

@@ -56,6 +56,10 @@ def check_semantics(c: Config) -> list[str]:
         p.append(f"smtp.listen: {c.smtp.listen!r} is not host:port")
     if c.daemon.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         p.append("daemon.log_level: must be DEBUG, INFO, WARNING or ERROR")
+    if c.daemon.log_format not in ("text", "json"):
+        p.append("daemon.log_format: must be text or json")
+    if c.metrics.listen and not _is_hostport(c.metrics.listen):
+        p.append(f"metrics.listen: {c.metrics.listen!r} is not host:port")
     if not c.daemon.database.startswith(("sqlite:///", "postgresql://", "postgres://")):
         p.append("daemon.database: must start with sqlite:/// or postgresql://")
     if c.daemon.batch_size < 1:

@@ -28,6 +28,7 @@ from daemon.store.spool import Claimed, Finished
 from daemon.worker.apply import Applier, Result
 from daemon.worker.budget import OverBudget, cpu_budget
 from daemon.worker.decide import Decider, Decision, Unprocessable
+from daemon.worker.explanation import decision_json
 from parsers.dates import raw_date
 
 log = logging.getLogger("ticketd.worker")
@@ -151,7 +152,16 @@ class Pipeline:
             log.info("spool #%s: %s", p.item.id, note)
         log.info("spool #%s from %s: %s%s (%s, %.0f ms)", p.item.id, p.item.envelope.source,
                  r.outcome, f" #{r.ticket_id}" if r.ticket_id else "", r.summary, ms)
-        return Finished(p.item.id, r.outcome, r.summary, r.ticket_id, p.decision.msg.subject)
+        return Finished(p.item.id, r.outcome, r.summary, r.ticket_id, p.decision.msg.subject,
+                        decision=self._explained(p))
+
+    def _explained(self, p: Pending) -> dict | None:
+        """The `explain` of this mail, kept in the mail log; never a reason to fail it."""
+        try:
+            return decision_json(p.decision, self.config)
+        except Exception as exc:
+            log.warning("spool #%s: its decision could not be recorded: %s", p.item.id, exc)
+            return None
 
     def _quarantine(self, item: Claimed, reason: str) -> Finished:
         log.warning("spool #%s from %s quarantined: %s", item.id, item.envelope.source,
