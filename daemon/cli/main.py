@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import logging
 import os
 import sys
 
@@ -157,17 +156,6 @@ def config_path(arg: str | None) -> str:
     return arg or os.environ.get("TICKETD_CONFIG") or "config.toml"
 
 
-def setup_logging(level: str = "INFO", role: str = "") -> None:
-    where = f" [{role}]" if role else ""
-    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO), stream=sys.stderr,
-                        format=f"%(asctime)s %(levelname)s{where} %(name)s: %(message)s")
-    # aiosmtpd logs every SMTP line at INFO; our own log says what matters.
-    logging.getLogger("mail.log").setLevel(logging.WARNING)
-    # mail-parser warns about every part it does not decode itself (delivery reports,
-    # calendars); ticketd decodes those parts, so the warning only adds noise.
-    logging.getLogger("mailparser").setLevel(logging.ERROR)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     path = config_path(args.config)
@@ -182,7 +170,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {problem}", file=sys.stderr)
         return EX_TEMPFAIL if piped else EXIT_CONFIG  # the MTA keeps the mail meanwhile
     role = f"{args.role}-{args.index}".rstrip("-") if args.command == "child" else ""
-    setup_logging(config.daemon.log_level, role)
+    from daemon.service.logs import setup_logging
+
+    setup_logging(config.daemon.log_level, role, config.daemon.log_format)
     from daemon.store import SchemaError
 
     try:

@@ -182,7 +182,10 @@ def put_in_transaction(db: pw.Database, raw: bytes, env: Envelope) -> Spooled:
         return Spooled(row[0], False)
     existing = rows.fetch_one(db, "SELECT id FROM spool WHERE mailbox = ? AND dedupe_key = ?",
                               mailbox, key)
-    log.info("duplicate delivery of spool #%s ignored (Message-ID %s)", existing[0], mid)
+    log.info("duplicate delivery of spool #%s from %s ignored (Message-ID %s)", existing[0],
+             env.source, mid, extra={"fields": {"event": "mail", "source": env.source,
+                                                "spool_id": existing[0],
+                                                "outcome": "duplicate", "ms": 0}})
     if not env.imported:  # a resumed import is not a second delivery
         _log_duplicate(db, existing[0], len(raw), mid, env)
     return Spooled(existing[0], True)
