@@ -18,12 +18,20 @@ import os
 import signal
 import threading
 
+import peewee as pw
+
 from daemon.config import Config, ConfigError, load_config
 from daemon.notices import outbox
 from daemon.notices.render import TemplateError
 from daemon.service.app import make_renderer
 from daemon.service.children import Child, Children
 from daemon.service.loops import Beat
+from daemon.service.preflight import (
+    EX_TEMPFAIL,
+    EX_UNAVAILABLE,
+    StartupProblem,
+    folder_problems,
+)
 from daemon.store import spool
 from daemon.store.db import Stores, open_stores, safe_url
 from daemon.store.spool import owner_name
@@ -76,7 +84,12 @@ class Supervisor:
         loop.add_signal_handler(signal.SIGTERM, stop.set)
         loop.add_signal_handler(signal.SIGINT, stop.set)
         loop.add_signal_handler(signal.SIGHUP, self.reload)
-        listener = await self.start_listener()
+        try:
+            listener = await self.start_listener()
+        except OSError as exc:  # a port in use, an address not on this host: one line
+            raise StartupProblem(EX_UNAVAILABLE, f"smtp.listen: cannot listen on "
+                                                 f"{self.config.smtp.listen}: "
+                                                 f"{exc.strerror or exc}") from None
         self.start_imap()
         await self.children.start_all()
         tasks = [asyncio.create_task(self.children.watch()),
@@ -149,9 +162,18 @@ class Supervisor:
 
 
 def run_daemon(config_path: str, config: Config) -> int:
+    """Start, or raise StartupProblem: one line, and the sysexits code to end with."""
     make_renderer(config)  # a template error stops the start, not the first notice
-    stores = open_stores(config.database_url, config.spool_url,
-                         config.daemon.lock_timeout_seconds, create=True)
+    found = folder_problems(config)
+    if found:
+        raise StartupProblem(found[0].code, "; ".join(p.text for p in found))
+    try:
+        stores = open_stores(config.database_url, config.spool_url,
+                             config.daemon.lock_timeout_seconds, create=True)
+    except pw.OperationalError as exc:  # unreachable, refused, a locked file: may pass
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise StartupProblem(EX_TEMPFAIL, f"daemon.database: cannot open "
+                                          f"{safe_url(config.database_url)}: {first}") from None
     # Leases held by a killed predecessor on this host need not run out first (other
     # hosts sharing a PostgreSQL database keep theirs).
     spool.release_dead_claims(stores.spool)
