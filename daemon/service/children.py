@@ -19,6 +19,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from daemon.service.sdnotify import child_environment
+
 log = logging.getLogger("ticketd.supervisor")
 
 RESTART_WINDOW = 600.0
@@ -86,7 +88,8 @@ class Children:
         if child.index:
             cmd.append(child.index)
         child.proc = await asyncio.create_subprocess_exec(
-            *cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+            *cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            env=child_environment())  # only the main process speaks to systemd
         child.started = child.last_heard = time.monotonic()
         self.tasks.append(asyncio.create_task(self._listen(child, child.proc)))
 

@@ -20,9 +20,9 @@ import threading
 
 import peewee as pw
 
-from daemon.config import Config, ConfigError, load_config
+from daemon.config import Config, load_config
 from daemon.notices import outbox
-from daemon.notices.render import TemplateError
+from daemon.service import sdnotify
 from daemon.service.app import make_renderer
 from daemon.service.children import Child, Children
 from daemon.service.loops import Beat
@@ -32,6 +32,7 @@ from daemon.service.preflight import (
     StartupProblem,
     folder_problems,
 )
+from daemon.service.reload import listener_changed, restart_needed, same_address
 from daemon.store import spool
 from daemon.store.db import Stores, open_stores, safe_url
 from daemon.store.spool import owner_name
@@ -50,6 +51,10 @@ class Supervisor:
         self.stopping = threading.Event()  # for the IMAP poller threads
         self.pollers: list = []
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.listener = None  # (server, handler, writer) taking mail now
+        self.listener_smtp = config.smtp  # the settings it runs with
+        self.reloading: asyncio.Future | None = None
+        self.reload_again = False
 
     def free_leases(self, child: Child, pid: int) -> None:
         """A dead child's claimed mail and notices go back at once (same Message-IDs)."""
@@ -66,17 +71,59 @@ class Supervisor:
             self.loop.call_soon_threadsafe(self.children.wake_workers)
 
     def reload(self) -> None:
-        try:
-            config = load_config(self.config_path)
-            make_renderer(config)
-        except (ConfigError, TemplateError) as exc:
-            log.error("reload refused, keeping the running config: %s",
-                      str(exc).splitlines()[0])
+        """SIGHUP: re-read the config off the event loop; one reload at a time (a burst of
+        signals makes one more, not one each)."""
+        if self.reloading is not None and not self.reloading.done():
+            self.reload_again = True
             return
-        self.config = config
+        self.reloading = asyncio.ensure_future(self._reload())
+
+    async def _reload(self) -> None:
+        sdnotify.reloading()
+        try:
+            self.reload_again = True
+            while self.reload_again:
+                self.reload_again = False
+                await self._reload_once()
+        finally:
+            sdnotify.notify("READY=1", "STATUS=reloaded")
+
+    async def _reload_once(self) -> None:
+        try:
+            config = await asyncio.get_running_loop().run_in_executor(
+                None, checked_config, self.config_path)
+        except Exception as exc:  # invalid, unreadable: the running config stays
+            log.error("reload refused, keeping the running config: %s",
+                      (str(exc).splitlines() or [type(exc).__name__])[0])
+            return
+        old, self.config = self.config, config
         self.children.signal_all(signal.SIGHUP)
-        log.info("reloaded %s (listeners and mailboxes keep their old settings "
-                 "until a restart)", self.config_path)
+        if listener_changed(self.listener_smtp, config.smtp):
+            await self.replace_listener()
+        later = restart_needed(old, config)
+        log.info("reloaded %s%s", self.config_path,
+                 f"; needs a restart to take effect: {', '.join(later)}" if later else "")
+
+    async def replace_listener(self) -> None:
+        """Listen with the new settings, then let the old listener finish its sessions. On
+        the same address the old socket closes first (a protocol change)."""
+        old, new_smtp = self.listener, self.config.smtp
+        if old is not None and same_address(self.listener_smtp, new_smtp):
+            old[0].close()
+        try:
+            self.listener = await self.start_listener()
+        except OSError as exc:
+            log.error("reload: cannot listen on %s (%s); %s", new_smtp.listen,
+                      exc.strerror or exc, "the old listener is closed: restart ticketd"
+                      if old is not None and not old[0].is_serving() else
+                      "keeping the old listener")
+            if old is not None and old[0].is_serving():
+                self.listener = old
+                return
+            self.listener = None
+        self.listener_smtp = new_smtp
+        if old is not None:
+            asyncio.ensure_future(self.stop_listener(old))
 
     async def serve(self) -> int:
         self.loop = loop = asyncio.get_running_loop()
@@ -85,7 +132,7 @@ class Supervisor:
         loop.add_signal_handler(signal.SIGINT, stop.set)
         loop.add_signal_handler(signal.SIGHUP, self.reload)
         try:
-            listener = await self.start_listener()
+            self.listener = await self.start_listener()
         except OSError as exc:  # a port in use, an address not on this host: one line
             raise StartupProblem(EX_UNAVAILABLE, f"smtp.listen: cannot listen on "
                                                  f"{self.config.smtp.listen}: "
@@ -94,15 +141,19 @@ class Supervisor:
         await self.children.start_all()
         tasks = [asyncio.create_task(self.children.watch()),
                  asyncio.create_task(self.beat()),
+                 asyncio.create_task(self.watchdog()),
                  asyncio.create_task(stop.wait()),
                  asyncio.create_task(self.children.gave_up.wait())]
         log.info("ticketd running (database %s, spool %s, %d workers)",
                  safe_url(self.config.database_url), safe_url(self.config.spool_url),
                  len(self.children.workers))
-        await asyncio.wait(tasks[2:], return_when=asyncio.FIRST_COMPLETED)
+        sdnotify.notify("READY=1", f"STATUS=taking mail, {len(self.children.workers)} "
+                                   "workers", f"MAINPID={os.getpid()}")
+        await asyncio.wait(tasks[3:], return_when=asyncio.FIRST_COMPLETED)
         gave_up = self.children.gave_up.is_set()
+        sdnotify.notify("STOPPING=1", "STATUS=stopping: finishing mail in flight")
         log.info("stopping: no new mail; finishing mail in flight")
-        await self.stop_listener(listener)
+        await self.stop_listener(self.listener)
         self.stopping.set()
         await self.children.stop_all()
         for task in tasks:
@@ -120,6 +171,20 @@ class Supervisor:
         while True:
             await loop.run_in_executor(None, self.supervisor_beat.ok)
             await asyncio.sleep(5.0)
+
+    async def watchdog(self) -> None:
+        """WATCHDOG=1 while this event loop runs and every IMAP poller thread lives: a hung
+        supervisor is killed and restarted by systemd (WatchdogSec=). The children it
+        watches itself (`[daemon] hang_seconds`)."""
+        every = sdnotify.watchdog_seconds()
+        if every is None:
+            return
+        while True:
+            if all(p.thread.is_alive() for p in self.pollers) or self.stopping.is_set():
+                sdnotify.notify("WATCHDOG=1")
+            else:
+                log.error("an IMAP poller thread has died: no watchdog ping")
+            await asyncio.sleep(every)
 
     async def start_listener(self):
         config = self.config
@@ -159,6 +224,13 @@ class Supervisor:
     def _join_pollers(self) -> None:
         for p in self.pollers:
             p.thread.join(timeout=30)
+
+
+def checked_config(path: str) -> Config:
+    """The config at `path` with its templates checked, or ConfigError/TemplateError."""
+    config = load_config(path)
+    make_renderer(config)
+    return config
 
 
 def run_daemon(config_path: str, config: Config) -> int:
