@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 
 from daemon.service.sdnotify import child_environment
@@ -56,6 +56,7 @@ class Children:
         self.all = [Child("worker", str(i + 1)) for i in range(workers)]
         self.all += [Child("sender"), Child("housekeeper")]
         self.restarts: deque[float] = deque()
+        self.restarted: Counter[str] = Counter()  # role -> restarts since start (metrics)
         self.stopping = False
         self.gave_up = asyncio.Event()  # too many restarts: ticketd should exit as a whole
         self.tasks: list[asyncio.Task] = []
@@ -113,6 +114,7 @@ class Children:
     async def _restart(self, child: Child, how: str) -> None:
         now = time.monotonic()
         self.restarts.append(now)
+        self.restarted[child.role] += 1
         while self.restarts and now - self.restarts[0] > RESTART_WINDOW:
             self.restarts.popleft()
         if len(self.restarts) > self.restart_limit:

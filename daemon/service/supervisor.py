@@ -52,6 +52,7 @@ class Supervisor:
         self.pollers: list = []
         self.loop: asyncio.AbstractEventLoop | None = None
         self.listener = None  # (server, handler, writer) taking mail now
+        self.metrics = None  # the Prometheus endpoint's HTTP server
         self.listener_smtp = config.smtp  # the settings it runs with
         self.reloading: asyncio.Future | None = None
         self.reload_again = False
@@ -137,6 +138,7 @@ class Supervisor:
             raise StartupProblem(EX_UNAVAILABLE, f"smtp.listen: cannot listen on "
                                                  f"{self.config.smtp.listen}: "
                                                  f"{exc.strerror or exc}") from None
+        self.metrics = self.start_metrics()
         self.start_imap()
         await self.children.start_all()
         tasks = [asyncio.create_task(self.children.watch()),
@@ -159,6 +161,8 @@ class Supervisor:
         for task in tasks:
             task.cancel()
         await loop.run_in_executor(None, self._join_pollers)
+        if self.metrics is not None:
+            await loop.run_in_executor(None, self.metrics.shutdown)
         await loop.run_in_executor(None, self.supervisor_beat.stopped)
         log.info("stopped")
         return EX_SOFTWARE if gave_up else 0
@@ -212,6 +216,17 @@ class Supervisor:
                 break
             await asyncio.sleep(0.1)
         writer.close()
+
+    def start_metrics(self):
+        from daemon.service.metrics import serve_metrics
+
+        try:
+            return serve_metrics(self.config, self.stores.spool, self.stores.tickets,
+                                 lambda: dict(self.children.restarted))
+        except OSError as exc:
+            raise StartupProblem(EX_UNAVAILABLE, f"metrics.listen: cannot listen on "
+                                                 f"{self.config.metrics.listen}: "
+                                                 f"{exc.strerror or exc}") from None
 
     def start_imap(self) -> None:
         if not self.config.imap:

@@ -94,6 +94,7 @@ class Spool(SpoolModel):
     processed_at = UTCDateTimeField(null=True)
     acknowledged_at = UTCDateTimeField(null=True)  # quarantined mail an admin has seen
     decision = JSONField(null=True)  # what the worker decided and why (`mail show`)
+    processing_ms = pw.FloatField(null=True)  # reading, deciding, applying: the metrics
 
     class Meta:
         indexes = ((("mailbox", "dedupe_key"), True),

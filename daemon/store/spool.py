@@ -77,6 +77,7 @@ class Finished:
     subject: str | None = None
     quarantined: bool = False
     decision: dict | None = None  # the `explain` of it, for `ticketd mail show`
+    ms: float | None = None  # how long it took to handle
 
 
 def owner_name(role: str = "", pid: int | None = None) -> str:
@@ -298,7 +299,7 @@ def finish(db: pw.Database, results: list[Finished]) -> None:
             state = SpoolState.QUARANTINED if r.quarantined else SpoolState.DONE
             Spool.update(state=state, outcome=r.outcome, reason=r.summary[:20000] or None,
                          ticket_id=r.ticket_id, subject=(r.subject or "")[:2000] or None,
-                         decision=r.decision, acknowledged_at=None,
+                         decision=r.decision, acknowledged_at=None, processing_ms=r.ms,
                          processed_at=now, claimed_until=None, claimed_by=None).where(
                 Spool.id == r.id).execute()
 

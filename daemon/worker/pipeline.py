@@ -157,7 +157,7 @@ class Pipeline:
         mail_handled(log, source=p.item.envelope.source, spool_id=p.item.id, outcome=r.outcome,
                      ticket_id=r.ticket_id, ms=ms, summary=r.summary)
         return Finished(p.item.id, r.outcome, r.summary, r.ticket_id, p.decision.msg.subject,
-                        decision=self._explained(p))
+                        decision=self._explained(p), ms=ms)
 
     def _explained(self, p: Pending) -> dict | None:
         """The `explain` of this mail, kept in the mail log; never a reason to fail it."""
@@ -173,7 +173,8 @@ class Pipeline:
         mail_handled(log, source=item.envelope.source, spool_id=item.id,
                      outcome=Outcome.QUARANTINED, ticket_id=None, ms=ms, summary=reason,
                      level=logging.WARNING)
-        return Finished(item.id, Outcome.QUARANTINED, reason, quarantined=True)
+        return Finished(item.id, Outcome.QUARANTINED, reason, quarantined=True,
+                        ms=ms if started else None)
 
 
 def written_order(item: Claimed) -> tuple:

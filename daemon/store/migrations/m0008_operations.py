@@ -4,7 +4,7 @@ each mail's decision in the mail log.
 `spool.acknowledged_at` / `outbox.acknowledged_at`: quarantined mail and failed notices an
 admin has seen (`ticketd quarantine ack`, `ticketd outbox ack`), so `ticketd status` stops
 naming them. `spool.decision`: what the worker decided and why (the `explain` reasons), for
-`ticketd mail show`. `relayhealth` (ticket store): the outbound relay's consecutive failures
+`ticketd mail show`; `spool.processing_ms`, for the metrics' histogram. `relayhealth` (ticket store): the outbound relay's consecutive failures
 and last error, which the sender writes and `ticketd status` reads. Idempotent: it checks
 each column, so it may run on a store that already has them.
 """
@@ -36,7 +36,8 @@ def frozen(db: pw.Database):
 
 def up(step) -> None:
     for db, adds in ((step.spool, [("spool", "acknowledged_at", pw.DateTimeField(null=True)),
-                                   ("spool", "decision", pw.TextField(null=True))]),
+                                   ("spool", "decision", pw.TextField(null=True)),
+                                   ("spool", "processing_ms", pw.FloatField(null=True))]),
                      (step.tickets, [("outbox", "acknowledged_at",
                                       pw.DateTimeField(null=True))])):
         m = step.migrator(db)
