@@ -1,12 +1,14 @@
 """Schema 8: what running ticketd for real needs: acknowledgements, the relay's health, and
 each mail's decision in the mail log.
 
-`spool.acknowledged_at` / `outbox.acknowledged_at`: quarantined mail and failed notices an
-admin has seen (`ticketd quarantine ack`, `ticketd outbox ack`), so `ticketd status` stops
-naming them. `spool.decision`: what the worker decided and why (the `explain` reasons), for
-`ticketd mail show`; `spool.processing_ms`, for the metrics' histogram. `relayhealth` (ticket store): the outbound relay's consecutive failures
-and last error, which the sender writes and `ticketd status` reads. Idempotent: it checks
-each column, so it may run on a store that already has them.
+`spool.acknowledged_at` / `outbox.acknowledged_at`: quarantined mail and failed
+notices an admin has seen (`ticketd quarantine ack`, `ticketd outbox ack`), so
+`ticketd status` stops naming them. `spool.decision`: what the worker decided
+and why (the `explain` reasons), for `ticketd mail show`; `spool.processing_ms`
+for the metrics' histogram. `relayhealth` (ticket store): the outbound relay's
+consecutive failures and last error, which the sender writes and `ticketd
+status` reads. Idempotent: it checks each column, so it may run on a store that
+already has them.
 """
 
 from __future__ import annotations
