@@ -8,6 +8,7 @@ from daemon.cli.main import EXIT_CONFIG
 from daemon.config import Config
 from daemon.notices.render import TemplateError
 from daemon.service.app import make_renderer
+from daemon.service.preflight import folder_problems
 
 
 def run(args, path: str, config: Config) -> int:
@@ -15,6 +16,12 @@ def run(args, path: str, config: Config) -> int:
         make_renderer(config)
     except TemplateError as exc:
         print(f"ticketd: {path}: templates have errors:\n{exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    found = folder_problems(config)  # as the user running this: run it as the service's
+    if found:
+        print(f"ticketd: {path}: folders this user cannot write:", file=sys.stderr)
+        for problem in found:
+            print(f"  {problem}", file=sys.stderr)
         return EXIT_CONFIG
     print(f"{path}: OK ({len(config.queues)} queues, {len(config.staff)} staff, "
           f"{len(config.rules)} rules, {len(config.imap)} IMAP mailboxes)")

@@ -46,6 +46,7 @@ class DaemonConfig:
                           "CPU")
     templates: str = opt("", "folder of template overrides; empty = the shipped templates")
     log_level: str = opt("INFO", "DEBUG, INFO, WARNING or ERROR")
+    log_format: str = opt("text", 'text, or "json": one JSON object a line, for log shippers')
     batch_size: int = opt(20, "spooled messages processed per transaction at most")
     lock_timeout_seconds: int = opt(30, "SQLite: wait this long for a lock, then answer 451")
     claim_seconds: int = opt(60, "a worker's lease on spooled mail it is processing")
@@ -144,6 +145,22 @@ class RetentionConfig:
     raw_days: int = opt(90, "raw bytes of processed mail are kept this long (the tickets, "
                             "their texts and attachments stay); 0 = for ever")
     quarantine_days: int = opt(90, "quarantined mail is kept this long for a retry; 0 = for ever")
+
+
+@dataclass(frozen=True)
+class StatusConfig:
+    relay_failures: int = opt(3, "`ticketd status` names the relay after this many failed "
+                                 "attempts in a row")
+    outbox_waiting_seconds: int = opt(900, "... or when a notice has waited this long to be "
+                                           "sent")
+    spool_waiting_seconds: int = opt(300, "... and the spool when mail has waited this long "
+                                          "to be processed")
+
+
+@dataclass(frozen=True)
+class MetricsConfig:
+    listen: str = opt("", "host:port of the Prometheus endpoint (/metrics), e.g. "
+                          "127.0.0.1:9325; empty = off")
 
 
 @dataclass(frozen=True)
@@ -264,6 +281,8 @@ class Config:
     security: SecurityConfig = opt(SecurityConfig())
     limits: LimitsConfig = opt(LimitsConfig())
     retention: RetentionConfig = opt(RetentionConfig())
+    status: StatusConfig = opt(StatusConfig())
+    metrics: MetricsConfig = opt(MetricsConfig())
     imap: list[ImapConfig] = opt([])
     staff: list[StaffConfig] = opt([])
     queues: list[QueueConfig] = opt([])

@@ -20,6 +20,7 @@ import peewee as pw
 from daemon.config import Config
 from daemon.notices.compose import OutgoingMail, build
 from daemon.notices.notify import sender_from_config
+from daemon.notices.relayhealth import record_relay
 from daemon.notices.render import Renderer, TemplateError
 from daemon.notices.senders import DirectorySender, PermanentFailure, RelaySender
 from daemon.states import OutboxStatus
@@ -149,9 +150,11 @@ class OutboxSender:
             for t in tried:
                 if t.status != OutboxStatus.SENT:
                     self._record_failure(t, now)
+            retries = [t for t in tried if t.status == "retry"]
+            record_relay(self.transport.where, now, len(sent), len(retries),
+                         retries[-1].error if retries else None)
         for t in tried:
             self._log(t)
-        retries = [t for t in tried if t.status == "retry"]
         if sent or not tried:
             self.failing = None
         elif retries:
@@ -232,11 +235,35 @@ def retry_now(db: pw.Database, outbox_id: int | None) -> int:
     """`ticketd outbox retry [ID]`: make failed or waiting rows due now."""
     with write_transaction(db):
         q = Outbox.update(status=OutboxStatus.PENDING, next_attempt_at=utcnow(),
-                          claimed_until=None, claimed_by=None)
+                          claimed_until=None, claimed_by=None, acknowledged_at=None)
         cond = Outbox.status.in_([OutboxStatus.PENDING, OutboxStatus.FAILED])
         if outbox_id is not None:
             cond &= Outbox.id == outbox_id
         return q.where(cond).execute()
+
+
+def drop(db: pw.Database, outbox_id: int, actor: str) -> Outbox | None:
+    """`ticketd outbox drop ID`: a notice failed or still waiting is not sent; its ticket
+    keeps an event saying so. A sent one stays (it is history)."""
+    with write_transaction(db):
+        row = Outbox.get_or_none((Outbox.id == outbox_id) &
+                                 (Outbox.status != OutboxStatus.SENT))
+        if row is None:
+            return None
+        Outbox.delete().where(Outbox.id == outbox_id).execute()
+        if row.ticket_id and Ticket.get_or_none(Ticket.id == row.ticket_id):
+            repository.record(row.ticket_id, actor, "notice dropped", ", ".join(row.to_addrs),
+                              row.last_error)
+    return row
+
+
+def acknowledge(db: pw.Database, outbox_id: int | None) -> int:
+    """`ticketd outbox ack [ID]`: failed notices the admin has seen stop alarming status."""
+    cond = (Outbox.status == OutboxStatus.FAILED) & Outbox.acknowledged_at.is_null()
+    if outbox_id is not None:
+        cond &= Outbox.id == outbox_id
+    with write_transaction(db):
+        return Outbox.update(acknowledged_at=utcnow()).where(cond).execute()
 
 
 def release_claims(db: pw.Database, owner: str | None = None) -> int:

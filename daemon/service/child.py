@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 
-from daemon.config import Config, ConfigError, load_config
+from daemon.config import Config, load_config
 from daemon.service.loops import Beat, run_loop
 from daemon.store.db import Stores, open_stores
 from daemon.store.spool import owner_name
@@ -155,7 +155,9 @@ def child_main(config_path: str, config: Config, role: str, index: str = "") -> 
 def _reloaded(path: str, old, role: str, stores: Stores, channel: Channel, index: str):
     try:
         config = load_config(path)
-        return ROLES[role](config, stores, channel, index)
-    except (ConfigError, Exception) as exc:
+        new = ROLES[role](config, stores, channel, index)
+    except Exception as exc:  # invalid config, a template: the running one stays
         log.error("reload refused, keeping the running config: %s", str(exc).splitlines()[0])
         return old
+    old.close()  # the sender's relay connection
+    return new

@@ -44,6 +44,11 @@ class DbLookup:
                           participants=frozenset(participants_of(row[0])), queue=row[3],
                           assignee=row[4], closed_at=closed, version=row[6])
 
+    def we_sent(self, message_id: str) -> bool:
+        """Did ticketd send a mail with this Message-ID (queued, sent or failed)?"""
+        return rows.fetch_one(_db(), "SELECT 1 FROM outbox WHERE message_id = ?",
+                              message_id) is not None
+
     def fields(self, ticket_id: int) -> dict[str, str]:
         """The ticket's form field values: which required ones a reply still lacks."""
         from daemon.store.fields import values_of

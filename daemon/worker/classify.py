@@ -37,6 +37,7 @@ class Lookup(Protocol):
     def ticket(self, ticket_id: int) -> TicketView | None: ...
     def ticket_by_message_ids(self, ids: tuple[str, ...]) -> tuple[int, str] | None: ...
     def fields(self, ticket_id: int) -> dict[str, str]: ...
+    def we_sent(self, message_id: str) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Classification:
 
 def classify(msg: ParsedMessage, rcpt_to: tuple[str, ...], ctx: Context,
              lookup: Lookup) -> Classification:
-    if _is_own_mail(msg, ctx):
+    if _is_own_mail(msg, ctx, lookup):
         return Classification("own_mail", notes=("our own mail came back; ignored",))
     if msg.robot.is_bounce:
         returned = msg.bounce.message_ids if msg.bounce else ()
@@ -72,11 +73,14 @@ def classify(msg: ParsedMessage, rcpt_to: tuple[str, ...], ctx: Context,
     return _thread(msg, rcpt_to, ctx, lookup)
 
 
-def _is_own_mail(msg: ParsedMessage, ctx: Context) -> bool:
+def _is_own_mail(msg: ParsedMessage, ctx: Context, lookup: Lookup) -> bool:
+    """Our header from our address, or a Message-ID we sent. A Message-ID that merely
+    looks like ours (anyone can write one) is not enough (issue 12 point 7)."""
     if msg.headers.get(OWN_HEADER) and msg.from_addr in ctx.own_addresses:
         return True
     mid = msg.message_id or ""
-    return mid.startswith("ticketd.") and mid.endswith("@" + ctx.message_id_domain)
+    return (mid.startswith("ticketd.") and mid.endswith("@" + ctx.message_id_domain)
+            and lookup.we_sent(mid))
 
 
 def _thread(msg, rcpt_to, ctx: Context, lookup: Lookup) -> Classification:
