@@ -8,6 +8,7 @@ from daemon.cli.main import EXIT_CONFIG
 from daemon.config import Config
 from daemon.notices.render import TemplateError
 from daemon.service.app import make_renderer
+from daemon.staff.identity import trust_warning
 
 
 def run(args, path: str, config: Config) -> int:
@@ -16,6 +17,9 @@ def run(args, path: str, config: Config) -> int:
     except TemplateError as exc:
         print(f"ticketd: {path}: templates have errors:\n{exc}", file=sys.stderr)
         return EXIT_CONFIG
+    warning = trust_warning(config)
+    if warning:
+        print(f"ticketd: {path}: warning: {warning}", file=sys.stderr)
     print(f"{path}: OK ({len(config.queues)} queues, {len(config.staff)} staff, "
           f"{len(config.rules)} rules, {len(config.imap)} IMAP mailboxes)")
     return 0

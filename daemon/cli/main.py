@@ -28,7 +28,7 @@ COMMANDS = {
     "explain": "daemon.cli.explain", "tickets": "daemon.cli.tickets",
     "outbox": "daemon.cli.outbox", "quarantine": "daemon.cli.quarantine",
     "migrate": "daemon.cli.migrate", "purge": "daemon.cli.purge", "report": "daemon.cli.report",
-    "import": "daemon.cli.import_mail",
+    "import": "daemon.cli.import_mail", "bounces": "daemon.cli.bounces",
 }
 
 
@@ -85,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     ql.add_argument("--json", action="store_true")
     for name in ("show", "retry", "drop"):
         q.add_parser(name).add_argument("id", type=int)
+    b = sub.add_parser("bounces", help="addresses marked bouncing (no automatic notices)"
+                       ).add_subparsers(dest="action", required=True)
+    b.add_parser("list", help="every marked address").add_argument("--json",
+                                                                    action="store_true")
+    b.add_parser("clear", help="undo a mark: notices are sent to ADDR again").add_argument(
+        "address")
     return p
 
 
@@ -138,7 +144,34 @@ def setup_logging(level: str = "INFO", role: str = "") -> None:
     logging.getLogger("mailparser").setLevel(logging.ERROR)
 
 
+class SafeText:
+    """stdout/stderr without control characters or terminal escapes: a subject or a
+    name from a mail must not move the admin's cursor or retitle their terminal. The
+    binary stream (`quarantine show`, `mail show --raw`) stays untouched."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from parsers.addresses import strip_controls
+
+        # a carriage return stays: progress bars redraw their line with it
+        return self._stream.write("\r".join(strip_controls(t) for t in text.split("\r")))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def private_files() -> None:
+    """The database, spool, outbox and key files are 0600/0640 whatever the umask."""
+    old = os.umask(0o027)
+    os.umask(old | 0o027)
+
+
 def main(argv: list[str] | None = None) -> int:
+    private_files()
+    if not isinstance(sys.stdout, SafeText):
+        sys.stdout, sys.stderr = SafeText(sys.stdout), SafeText(sys.stderr)
     args = build_parser().parse_args(argv)
     path = config_path(args.config)
     from daemon.config import ConfigError, load_config

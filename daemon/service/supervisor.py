@@ -24,6 +24,8 @@ from daemon.notices.render import TemplateError
 from daemon.service.app import make_renderer
 from daemon.service.children import Child, Children
 from daemon.service.loops import Beat
+from daemon.staff.identity import trust_warning
+from daemon.staff.tokens import staff_tokens
 from daemon.store import spool
 from daemon.store.db import Stores, open_stores, safe_url
 from daemon.store.spool import owner_name
@@ -112,14 +114,18 @@ class Supervisor:
         config = self.config
         if not config.smtp.enabled:
             return None
+        from daemon.intake.sessions import SessionLimits
         from daemon.intake.smtp import SpoolHandler, SpoolWriter, make_acceptor, start_server
 
         writer = SpoolWriter(self.stores.spool, on_stored=self.children.wake_workers)
         handler = SpoolHandler(writer, make_acceptor(config.smtp.recipients),
                                config.smtp.protocol)
         host, _, port = config.smtp.listen.rpartition(":")
-        server = await start_server(handler, host, int(port), config.smtp.hostname,
-                                    config.smtp.max_message_bytes, config.smtp.protocol)
+        smtp = config.smtp
+        server = await start_server(handler, host, int(port), smtp.hostname,
+                                    smtp.max_message_bytes, smtp.protocol,
+                                    SessionLimits(smtp.max_sessions, smtp.max_sessions_per_client),
+                                    smtp.idle_timeout_seconds)
         bound = server.sockets[0].getsockname()
         log.info("listening for %s on %s:%s", config.smtp.protocol.upper(), bound[0], bound[1])
         return server, handler, writer
@@ -150,6 +156,13 @@ class Supervisor:
 
 def run_daemon(config_path: str, config: Config) -> int:
     make_renderer(config)  # a template error stops the start, not the first notice
+    tokens = staff_tokens(config, create=True)  # before the workers, who read the key
+    if tokens.enabled and not tokens.usable:
+        log.error("staff reply tokens are on but their key cannot be read: staff mail "
+                  "will be handled as customers' mail until it can")
+    warning = trust_warning(config)
+    if warning:
+        log.warning("%s", warning)
     stores = open_stores(config.database_url, config.spool_url,
                          config.daemon.lock_timeout_seconds, create=True)
     # Leases held by a killed predecessor on this host need not run out first (other
