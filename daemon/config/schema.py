@@ -164,7 +164,8 @@ class SecurityConfig:
               "carries in its Reply-To (or a pass of trust_authentication_results); false "
               "with trust_authentication_results empty trusts the From line alone")
     secret_file: str = opt("ticketd.secret", "key of the reply tokens, created (0600) by "
-                                             "`ticketd run`; keep it in the state directory")
+                                             "`ticketd run`; keep it in the state directory; "
+                                             "hosts sharing one database need the same file")
 
 
 @dataclass(frozen=True)

@@ -65,11 +65,11 @@ class DbLookup:
 
 
     def said_before(self, ticket_id: int, from_addr: str, visible_text: str) -> bool:
-        """Did this sender send this very text on the ticket within a day? (An
+        """Did this sender send this very text on the ticket within the hour? (An
         autoresponder does, each time it answers.)"""
         if not visible_text.strip():
             return False
-        since = Message.created_at.db_value(utcnow() - timedelta(days=1))
+        since = Message.created_at.db_value(utcnow() - timedelta(hours=1))
         return rows.fetch_one(
             _db(), "SELECT 1 FROM message WHERE ticket_id = ? AND direction = 'in' AND "
                    "from_addr = ? AND visible_text = ? AND created_at >= ? LIMIT 1",

@@ -255,8 +255,8 @@ class Applier:
         if spec.to == "member" and repository.sent_since(
                 spec.template, rate_key(to[0]), since) >= MEMBER_WARNINGS_PER_HOUR:
             return "rate limit"
-        if spec.to == "staff" and repository.staff_notices_since(
-                ticket.id, since) >= self.config.tickets.staff_notices_per_ticket_per_hour:
+        limit = self.config.tickets.staff_notices_per_ticket_per_hour * len(to)  # mails
+        if spec.to == "staff" and repository.staff_notices_since(ticket.id, since) >= limit:
             return "rate limit of notices to staff on this ticket"
         return None
 

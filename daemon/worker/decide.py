@@ -113,7 +113,7 @@ class Decider:
         return Decision(msg, envelope, requester, cls, route, plan, ticket, readings)
 
     def _repeats(self, msg: ParsedMessage, cls: Classification) -> ParsedMessage:
-        """A follow-up that says word for word what its sender said on the ticket today is
+        """A follow-up that says word for word what its sender said on the ticket this hour is
         an autoresponder's, whatever its headers claim: two of them answering each other
         (customer and staff) stop at the second round."""
         said_before = getattr(self.lookup, "said_before", None)
