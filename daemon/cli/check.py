@@ -9,6 +9,7 @@ from daemon.config import Config
 from daemon.notices.render import TemplateError
 from daemon.service.app import make_renderer
 from daemon.service.preflight import folder_problems
+from daemon.staff.identity import trust_warning
 
 
 def run(args, path: str, config: Config) -> int:
@@ -23,6 +24,9 @@ def run(args, path: str, config: Config) -> int:
         for problem in found:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_CONFIG
+    warning = trust_warning(config)
+    if warning:
+        print(f"ticketd: {path}: warning: {warning}", file=sys.stderr)
     print(f"{path}: OK ({len(config.queues)} queues, {len(config.staff)} staff, "
           f"{len(config.rules)} rules, {len(config.imap)} IMAP mailboxes)")
     return 0

@@ -28,6 +28,7 @@ COMMANDS = {
     "outbox": "daemon.cli.outbox", "quarantine": "daemon.cli.quarantine",
     "migrate": "daemon.cli.migrate", "purge": "daemon.cli.purge", "report": "daemon.cli.report",
     "import": "daemon.cli.import_mail", "mail": "daemon.cli.mail",
+    "bounces": "daemon.cli.bounces",
 }
 
 
@@ -89,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
         q.add_parser(name).add_argument("id", type=int)
     _ack_parser(q, "quarantined mail")
     _mail_parser(sub)
+    b = sub.add_parser("bounces", help="addresses marked bouncing (no automatic notices)"
+                       ).add_subparsers(dest="action", required=True)
+    b.add_parser("list", help="every marked address").add_argument("--json",
+                                                                    action="store_true")
+    b.add_parser("clear", help="undo a mark: notices are sent to ADDR again").add_argument(
+        "address")
     return p
 
 
@@ -156,7 +163,34 @@ def config_path(arg: str | None) -> str:
     return arg or os.environ.get("TICKETD_CONFIG") or "config.toml"
 
 
+class SafeText:
+    """stdout/stderr without control characters or terminal escapes: a subject or a
+    name from a mail must not move the admin's cursor or retitle their terminal. The
+    binary stream (`quarantine show`, `mail show --raw`) stays untouched."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from parsers.addresses import strip_controls
+
+        # a carriage return stays: progress bars redraw their line with it
+        return self._stream.write("\r".join(strip_controls(t) for t in text.split("\r")))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def private_files() -> None:
+    """The database, spool, outbox and key files are 0600/0640 whatever the umask."""
+    old = os.umask(0o027)
+    os.umask(old | 0o027)
+
+
 def main(argv: list[str] | None = None) -> int:
+    private_files()
+    if not isinstance(sys.stdout, SafeText):
+        sys.stdout, sys.stderr = SafeText(sys.stdout), SafeText(sys.stderr)
     args = build_parser().parse_args(argv)
     path = config_path(args.config)
     from daemon.config import ConfigError, load_config

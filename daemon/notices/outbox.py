@@ -135,6 +135,7 @@ class OutboxSender:
             cc=tuple(i["cc"]), subject=subject, body=body, message_id=row.message_id,
             ticket_id=row.ticket_id, in_reply_to=i.get("in_reply_to"),
             references=tuple(i.get("references") or ()), auto_submitted=i.get("auto_submitted"),
+            reply_to=i.get("reply_to"),
             attachments=attachment_data(i.get("attachments") or ()),
             date=datetime.fromisoformat(i["date"]))
 
@@ -207,18 +208,34 @@ def stored_texts(message_ids: list[str]) -> dict[str, tuple[str, str]]:
 
 
 def expand_stored_messages(intents: list[dict]) -> None:
-    """Fill in the subject and texts of the stored mails the intents name (one query)."""
-    messages = [i["context"].get("message") for i in intents]
-    named = [m for m in messages if isinstance(m, dict) and "stored" in m]
+    """Fill in the subject and texts of the stored mails the intents name (one query).
+    An automatic answer to a customer quotes a short excerpt only: a forged sender
+    must not make us mail a stranger 25 MB of somebody else's text."""
+    named = [(i["template"], i["context"]["message"]) for i in intents
+             if isinstance(i["context"].get("message"), dict)
+             and "stored" in i["context"]["message"]]
     if not named:
         return
     found = {m.id: m for m in Message.select(Message.id, Message.subject, Message.text,
                                              Message.visible_text)
-             .where(Message.id.in_([n["stored"] for n in named]))}
-    for n in named:
+             .where(Message.id.in_([n["stored"] for _, n in named]))}
+    for template, n in named:
         m = found.get(n["stored"])
-        n.update(subject=m.subject if m else "", text=m.text if m else "",
-                 visible_text=(m.visible_text or m.text) if m else "")
+        text, visible = (m.text, m.visible_text or m.text) if m else ("", "")
+        if template in EXCERPT_ONLY:
+            text, visible = excerpt(text), excerpt(visible)
+        n.update(subject=m.subject if m else "", text=text, visible_text=visible)
+
+
+EXCERPT_ONLY = ("ack", "status_reopened", "fields_missing", "attachments_omitted")
+EXCERPT_CHARS = 500
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    text = text or ""
+    if len(text) <= limit:
+        return text
+    return (text[:limit].rsplit(None, 1) or [""])[0].rstrip() + " [...]\n"
 
 
 def attachment_data(refs) -> tuple[tuple[str, str, bytes], ...]:

@@ -17,7 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment
 TEMPLATE_NAMES = (
     "ack", "staff_new", "staff_followup", "assigned", "relay", "note", "command_error",
     "status_resolved", "status_reopened", "status_pending", "status_list", "attachments_omitted",
-    "fields_missing", "sla_reminder", "sla_escalated",
+    "fields_missing", "sla_reminder", "sla_escalated", "staff_unverified",
 )
 CUSTOMER_FACING = ("ack", "relay", "status_resolved", "status_reopened", "status_pending",
                    "attachments_omitted", "fields_missing")
@@ -105,6 +105,7 @@ def sample_context() -> dict:
         "staff_name": "Alice Doe", "recipient": "carol@customer.example",
         "old": "new", "new": "open", "actor": "alice@example.com",
         "errors": ["#status: 'finished' is not a status"], "tickets": [ticket],
+        "forward_address": "support+fwd.0123456789abcdef0123@example.com",
         "limit": 5, "omitted": ["scan.tiff (30.0 MB): larger than the limit of 25.0 MB"],
         "missing": [{"name": "serial", "label": "Serial number"}],
         "sla": {"rule": "Urgent repairs", "timer": "first response", "at": "75%",

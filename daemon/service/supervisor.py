@@ -33,6 +33,8 @@ from daemon.service.preflight import (
     folder_problems,
 )
 from daemon.service.reload import listener_changed, restart_needed, same_address
+from daemon.staff.identity import trust_warning
+from daemon.staff.tokens import staff_tokens
 from daemon.store import spool
 from daemon.store.db import Stores, open_stores, safe_url
 from daemon.store.spool import owner_name
@@ -194,14 +196,18 @@ class Supervisor:
         config = self.config
         if not config.smtp.enabled:
             return None
+        from daemon.intake.sessions import SessionLimits
         from daemon.intake.smtp import SpoolHandler, SpoolWriter, make_acceptor, start_server
 
         writer = SpoolWriter(self.stores.spool, on_stored=self.children.wake_workers)
         handler = SpoolHandler(writer, make_acceptor(config.smtp.recipients),
                                config.smtp.protocol)
         host, _, port = config.smtp.listen.rpartition(":")
-        server = await start_server(handler, host, int(port), config.smtp.hostname,
-                                    config.smtp.max_message_bytes, config.smtp.protocol)
+        smtp = config.smtp
+        server = await start_server(handler, host, int(port), smtp.hostname,
+                                    smtp.max_message_bytes, smtp.protocol,
+                                    SessionLimits(smtp.max_sessions, smtp.max_sessions_per_client),
+                                    smtp.idle_timeout_seconds)
         bound = server.sockets[0].getsockname()
         log.info("listening for %s on %s:%s", config.smtp.protocol.upper(), bound[0], bound[1])
         return server, handler, writer
@@ -254,6 +260,13 @@ def run_daemon(config_path: str, config: Config) -> int:
     found = folder_problems(config)
     if found:
         raise StartupProblem(found[0].code, "; ".join(p.text for p in found))
+    tokens = staff_tokens(config, create=True)  # before the workers, who read the key
+    if tokens.enabled and not tokens.usable:
+        log.error("staff reply tokens are on but their key cannot be read: staff mail "
+                  "will be handled as customers' mail until it can")
+    warning = trust_warning(config)
+    if warning:
+        log.warning("%s", warning)
     try:
         stores = open_stores(config.database_url, config.spool_url,
                              config.daemon.lock_timeout_seconds, create=True)

@@ -224,8 +224,8 @@ def claim(db: pw.Database, owner: str, limit: int, lease_seconds: int) -> list[C
     """
     now = utcnow()
     with write_transaction(db):
-        found = rows.fetch_all(db, CLAIM_SQL + (" FOR UPDATE SKIP LOCKED" if is_postgres(db) else ""),
-                               Spool.state.db_value(SpoolState.NEW),
+        locking = " FOR UPDATE SKIP LOCKED" if is_postgres(db) else ""
+        found = rows.fetch_all(db, CLAIM_SQL + locking, Spool.state.db_value(SpoolState.NEW),
                                Spool.claimed_until.db_value(now), limit)
         # A row claimed before and still new was in a batch that died (kill -9, OOM): take
         # such rows one at a time, so the count blames only the culprit, not a whole batch.

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from daemon.staff.tokens import ticket_of_extension
 from parsers.addresses import split_plus
 from parsers.subject import find_ticket_ids
 
@@ -109,8 +110,10 @@ def _candidates(msg, rcpt_to, ctx, lookup, notes):
     for addr in (tuple(rcpt_to) + msg.original_to + msg.delivered_to
                  + tuple(a for _, a in msg.to)):
         base, extension = split_plus(addr.lower())
-        if extension and extension.isdigit() and base in ctx.own_addresses:
-            yield "plus address", int(extension)
+        named = int(extension) if extension and extension.isdigit() else \
+            ticket_of_extension(extension)
+        if named is not None and base in ctx.own_addresses:
+            yield "plus address", named
             break
 
 

@@ -52,7 +52,8 @@ class Pipeline:
         self.config, self.stores, self.owner = config, stores, owner
         self.wait_for_originals = wait_for_originals
         self.decider = Decider(config, clock=clock)
-        self.applier = Applier(config, Notifier(config), self.decider, clock)
+        self.applier = Applier(config, Notifier(config, self.decider.proof.tokens), self.decider,
+                               clock)
 
     def step(self) -> tuple[int, bool]:
         """Claim and process one batch: (mails handled, whether notices were queued)."""
