@@ -42,7 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     ch.add_argument("role", choices=("worker", "sender", "housekeeper"))
     ch.add_argument("index", nargs="?", default="")
     ing = sub.add_parser("ingest", help="store mail from stdin or files (MTA pipe)")
-    ing.add_argument("--queue", help="queue for new tickets from this mail")
+    ing.add_argument("--queue", help="queue for new tickets from this mail: wins over the "
+                                     "queue a recipient maps to; only a rule's set.queue "
+                                     "overrides it")
     ing.add_argument("--sender", default="", help="envelope sender (MTA's $SENDER)")
     ing.add_argument("--recipient", action="append", default=[],
                      help="envelope recipient (MTA's $RECIPIENT); repeatable")
@@ -56,14 +58,16 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--json", action="store_true")
     ex = sub.add_parser("explain", help="dry run: how would this mail be handled?")
     ex.add_argument("file")
-    ex.add_argument("--recipient", action="append", default=[])
+    ex.add_argument("--recipient", action="append", default=[],
+                    help="envelope recipient, as the MTA would give it; repeatable")
+    ex.add_argument("--queue", help="as `ingest --queue` would give it")
     ex.add_argument("--json", action="store_true")
     im = sub.add_parser("import", help="bring an mbox or Maildir archive in as tickets, "
                                        "oldest first, sending no notices")
     im.add_argument("kind", choices=("mbox", "maildir"))
     im.add_argument("path")
-    im.add_argument("--queue", help="queue for new tickets that no rule or queue address "
-                                    "claims (as ingest --queue)")
+    im.add_argument("--queue", help="queue for new tickets unless a rule's set.queue says "
+                                    "otherwise (as ingest --queue)")
     im.add_argument("--dry-run", action="store_true",
                     help="say what would be made; store and send nothing")
     _tickets_parser(sub)
@@ -138,8 +142,20 @@ def setup_logging(level: str = "INFO", role: str = "") -> None:
     logging.getLogger("mailparser").setLevel(logging.ERROR)
 
 
+def config_anywhere(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """`-c FILE` after the subcommand too (`ticketd run -c F`, as units and docs write it):
+    every subcommand takes it, and leaves the one given before it alone when absent."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):  # aliases share a parser
+                sub.add_argument("-c", "--config", default=argparse.SUPPRESS,
+                                 help="config file (as before the subcommand)")
+                config_anywhere(sub)
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = config_anywhere(build_parser()).parse_args(argv)
     path = config_path(args.config)
     from daemon.config import ConfigError, load_config
 
