@@ -79,6 +79,18 @@ class Renderer:
             raise TemplateError("\n".join(problems))
 
 
+def stray_overrides(override_dir: Path) -> list[str]:
+    """Files in the override folder that override nothing (a typo in a name, a template
+    of an older release): they would be ignored without a word."""
+    if not override_dir.is_dir():
+        return [f"{override_dir}: no such folder; the shipped templates are used"]
+    known = {f"{n}.j2" for n in TEMPLATE_NAMES}
+    return [f"{override_dir / f.name}: no template is named {f.stem!r}, so this file is "
+            f"not used (templates: {', '.join(TEMPLATE_NAMES)})"
+            for f in sorted(override_dir.iterdir())
+            if f.is_file() and f.name not in known and not f.name.startswith(".")]
+
+
 def split_subject(name: str, text: str) -> Rendered:
     head, sep, body = text.partition("\n\n")
     if not sep or not head.lower().startswith("subject:"):
