@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
                                           "then ./config.toml)")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the daemon in the foreground")
-    ch = sub.add_parser("child", help=argparse.SUPPRESS)  # started by `run`
+    ch = sub.add_parser("child", help="one of `run`'s processes (started by it, not by hand)")
     ch.add_argument("role", choices=("worker", "sender", "housekeeper"))
     ch.add_argument("index", nargs="?", default="")
     ing = sub.add_parser("ingest", help="store mail from stdin or files (MTA pipe)")
@@ -78,26 +78,32 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--queue", help="only this queue")
     rp.add_argument("--format", choices=("text", "json", "csv", "html"), default="text")
     rp.add_argument("--output", help="write here instead of to stdout")
-    o = sub.add_parser("outbox").add_subparsers(dest="action", required=True)
-    ol = o.add_parser("list")
-    ol.add_argument("--status")
+    o = sub.add_parser("outbox", help="the notices queued, sent and failed").add_subparsers(
+        dest="action", required=True)
+    ol = o.add_parser("list", help="every notice, with its whole last error")
+    ol.add_argument("--status", choices=("pending", "sent", "failed"))
     ol.add_argument("--json", action="store_true")
-    orr = o.add_parser("retry")
+    orr = o.add_parser("retry", help="send a failed or waiting notice now (all without ID)")
     orr.add_argument("id", type=int, nargs="?")
-    q = sub.add_parser("quarantine").add_subparsers(dest="action", required=True)
-    ql = q.add_parser("list")
+    q = sub.add_parser("quarantine", help="mail that could not be processed, kept").\
+        add_subparsers(dest="action", required=True)
+    ql = q.add_parser("list", help="the quarantined mail and why")
     ql.add_argument("--json", action="store_true")
-    for name in ("show", "retry", "drop"):
-        q.add_parser(name).add_argument("id", type=int)
+    for name, what in (("show", "one quarantined mail and why it was kept"),
+                       ("retry", "process it again (after a fix)"),
+                       ("drop", "delete it for good")):
+        q.add_parser(name, help=what).add_argument("id", type=int)
     return p
 
 
 def _tickets_parser(sub) -> None:
-    t = sub.add_parser("tickets").add_subparsers(dest="action", required=True)
-    tl = t.add_parser("list")
-    tl.add_argument("--status")
-    tl.add_argument("--queue")
-    tl.add_argument("--assignee")
+    t = sub.add_parser("tickets", help="list, show and change tickets").add_subparsers(
+        dest="action", required=True)
+    tl = t.add_parser("list", help="tickets of any status, newest first")
+    tl.add_argument("--status", help="only this status")
+    tl.add_argument("--queue", help="only this queue")
+    tl.add_argument("--assignee", help="only this staff member's: an address or a name, "
+                                      "as `tickets assign` takes")
     tl.add_argument("--field", action="append", default=[], metavar="NAME=VALUE",
                     help="only tickets whose form field has this value (repeatable)")
     tl.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
@@ -105,7 +111,7 @@ def _tickets_parser(sub) -> None:
                                                            "than ID, the last one listed")
     tl.add_argument("--all", action="store_true", help="every ticket, no limit")
     tl.add_argument("--json", action="store_true")
-    ts = t.add_parser("show")
+    ts = t.add_parser("show", help="one ticket: messages, participants, history")
     ts.add_argument("id", type=int)
     ts.add_argument("--json", action="store_true")
     from daemon.tickets.commands import SPECS  # the one table of ticket commands

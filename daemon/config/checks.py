@@ -17,6 +17,7 @@ from daemon.config import (
     Config,
 )
 from daemon.config.checks_workorders import check_field_values, check_workorders
+from daemon.config.schema import TAG_PATTERN, TAG_RULE
 from parsers.addresses import parse_address
 from parsers.keywords import compile_pattern
 
@@ -34,7 +35,8 @@ def check_semantics(c: Config) -> list[str]:
         if queue_names.count(q.name) > 1:
             p.append(f"queues[{i}].name: queue {q.name!r} is defined twice")
         if q.assign not in ASSIGN_STRATEGIES:
-            p.append(f"queues[{i}].assign: {q.assign!r} is not one of {', '.join(ASSIGN_STRATEGIES)}")
+            p.append(f"queues[{i}].assign: {q.assign!r} is not one of "
+                     f"{', '.join(ASSIGN_STRATEGIES)}")
         for j, a in enumerate(q.addresses):
             if not _is_address(a):
                 p.append(f"queues[{i}].addresses[{j}]: {a!r} is not an email address")
@@ -100,10 +102,11 @@ def _check_rules(c: Config, queue_names, staff_emails) -> list[str]:
                     p.append(f"{where}.match.{fld}: no [[fields]] entry is named "
                              f"{fld[6:]!r} ({known})")
             elif fld not in RULE_FIELDS:
-                p.append(f"{where}.match.{fld}: unknown field {fld!r} (use {', '.join(RULE_FIELDS)} "
-                         "or field.NAME)")
+                p.append(f"{where}.match.{fld}: unknown field {fld!r} (use "
+                         f"{', '.join(RULE_FIELDS)} or field.NAME)")
             if not isinstance(words, list) or not words:
-                p.append(f"{where}.match.{fld}: must be a non-empty list of keywords, not {words!r}")
+                p.append(f"{where}.match.{fld}: must be a non-empty list of keywords, not "
+                         f"{words!r}")
                 continue
             for j, w in enumerate(words):
                 if not isinstance(w, str) or not w.strip():
@@ -131,6 +134,8 @@ def _check_rule_set(where, key, value, queue_names, staff_emails) -> list[str]:
     elif key == "tags":
         if not isinstance(value, list) or not all(isinstance(t, str) and t for t in value):
             return [f"{where}: must be a list of strings, not {value!r}"]
+        return [f"{where}[{i}]: {t!r} is not a tag ({TAG_RULE})"  # as #tag and the CLI say
+                for i, t in enumerate(value) if not re.fullmatch(TAG_PATTERN, t)]
     elif key == "assignee":
         if not isinstance(value, str) or value.lower() not in staff_emails:
             return [f"{where}: {value!r} is not listed in [[staff]]"]

@@ -55,7 +55,7 @@ def _under(key: str, typed: list[str]) -> bool:
 
 
 NAMED_SECTIONS = ("queues", "rules", "imap", "fields", "sla")
-_INDEXED = re.compile(r"^(%s)\[(\d+)\]" % "|".join(NAMED_SECTIONS))
+_INDEXED = re.compile(rf"^({'|'.join(NAMED_SECTIONS)})\[(\d+)\]")
 
 
 def by_name(problem: str, data: dict) -> str:

@@ -18,6 +18,8 @@ FIELD_TYPES = ("text", "number", "choice", "date", "email", "phone")
 SLA_ACTIONS = ("remind", "escalate", "transfer", "reassign", "assign", "priority")
 SLA_TIMERS = ("first_response", "resolution", "unassigned")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+TAG_PATTERN = r"[\w.:/-]{1,50}"  # one tag: from a rule, a #tag line or `ticketd tickets tag`
+TAG_RULE = "letters, digits, - _ . : / only, at most 50"
 
 
 class ConfigError(Exception):

@@ -56,6 +56,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.env.filters["mailbox"] = mailbox
 
     def render(self, name: str, context: dict) -> Rendered:
         try:
@@ -77,6 +78,13 @@ class Renderer:
                 problems.append(f"template {name}.j2: the subject must contain {{{{ tag }}}}")
         if problems:
             raise TemplateError("\n".join(problems))
+
+
+def mailbox(address: str, name: str | None = "") -> str:
+    """`{{ ticket.requester | mailbox(ticket.requester_name) }}`: "Name <address>", or the
+    bare address when there is no name (never an empty name before `<address>`)."""
+    name = " ".join((name or "").split())
+    return f"{name} <{address}>" if name and name != address else address
 
 
 def stray_overrides(override_dir: Path) -> list[str]:
@@ -102,7 +110,8 @@ def split_subject(name: str, text: str) -> Rendered:
 def sample_context() -> dict:
     """A ticket with every field set, for start-up checks and tests."""
     ticket = {
-        "id": 42, "subject": "Printer on fire", "status": "open", "queue": "general",
+        "id": 42, "tag": "[Ticket #42]", "subject": "Printer on fire", "status": "open",
+        "queue": "general",
         "assignee": "alice@example.com", "assignee_name": "Alice Doe",
         "requester": "carol@customer.example", "requester_name": "Carol",
         "priority": "normal", "tags": ["hardware"], "created_at": "2026-01-01T10:00:00+00:00",
