@@ -21,6 +21,18 @@ TEMPLATE_NAMES = (
 )
 CUSTOMER_FACING = ("ack", "relay", "status_resolved", "status_reopened", "status_pending",
                    "attachments_omitted", "fields_missing")
+# What each template is given (docs/templates.md lists them): every notice about a ticket
+# gets these, plus its extras; the status list is about no one ticket.
+TICKET_NOTICE = ("ticket", "message", "tag", "support_name", "support_address", "recipient")
+EXTRAS = {
+    "ack": ("missing",), "staff_new": ("missing",), "staff_followup": ("missing",),
+    "status_reopened": ("missing",), "fields_missing": ("missing",),
+    "assigned": ("actor",), "note": ("actor",), "command_error": ("errors",),
+    "relay": ("staff_name", "status_change"), "attachments_omitted": ("omitted",),
+    "sla_reminder": ("sla",), "sla_escalated": ("sla",), "status_resolved": (),
+    "status_pending": (),
+}
+STANDALONE = {"status_list": ("support_name", "support_address", "recipient", "tickets")}
 
 
 class TemplateError(Exception):
@@ -70,7 +82,7 @@ class Renderer:
         problems = []
         for name in TEMPLATE_NAMES:
             try:
-                out = self.render(name, sample)
+                out = self.render(name, sample_for(name, sample))
             except TemplateError as exc:
                 problems.append(str(exc))
                 continue
@@ -107,6 +119,21 @@ def split_subject(name: str, text: str) -> Rendered:
     return Rendered(subject=subject, body=body.rstrip() + "\n")
 
 
+def variables_of(template: str) -> tuple[str, ...] | None:
+    """The variables a template is really given; None for one not listed here."""
+    if template in STANDALONE:
+        return STANDALONE[template]
+    extras = EXTRAS.get(template)
+    return None if extras is None else TICKET_NOTICE + extras
+
+
+def sample_for(template: str, sample: dict) -> dict:
+    """Only what the template will really get, so a variable it is not given fails the
+    check at start-up rather than the notice at sending time."""
+    names = variables_of(template)
+    return sample if names is None else {k: v for k, v in sample.items() if k in names}
+
+
 def sample_context() -> dict:
     """A ticket with every field set, for start-up checks and tests."""
     ticket = {
@@ -123,10 +150,10 @@ def sample_context() -> dict:
     return {
         "ticket": ticket, "message": message, "tag": "[Ticket #42]",
         "support_name": "Example Support", "support_address": "support@example.com",
-        "staff_name": "Alice Doe", "recipient": "carol@customer.example",
-        "old": "new", "new": "open", "actor": "alice@example.com",
+        "staff_name": "Alice Doe", "status_change": "resolved",
+        "recipient": "carol@customer.example", "actor": "Alice Doe",
         "errors": ["#status: 'finished' is not a status"], "tickets": [ticket],
-        "limit": 5, "omitted": ["scan.tiff (30.0 MB): larger than the limit of 25.0 MB"],
+        "omitted": ["scan.tiff (30.0 MB): larger than the limit of 25.0 MB"],
         "missing": [{"name": "serial", "label": "Serial number"}],
         "sla": {"rule": "Urgent repairs", "timer": "first response", "at": "75%",
                 "due": "2026-01-02 12:00 CET"},
