@@ -24,6 +24,7 @@ from daemon.notices.render import TemplateError
 from daemon.service.app import make_renderer
 from daemon.service.children import Child, Children
 from daemon.service.loops import Beat
+from daemon.service.reload import needs_restart
 from daemon.store import spool
 from daemon.store.db import Stores, open_stores, safe_url
 from daemon.store.spool import owner_name
@@ -36,6 +37,7 @@ EX_SOFTWARE = 70  # sysexits: an internal error; systemd restarts the unit
 class Supervisor:
     def __init__(self, config_path: str, config: Config, stores: Stores):
         self.config_path, self.config, self.stores = config_path, config, stores
+        self.started_with = config  # what the listener and the process family run on
         workers = config.daemon.workers or os.cpu_count() or 1
         self.children = Children(config_path, workers, config.daemon.hang_seconds,
                                  config.daemon.restart_limit, self.free_leases)
@@ -65,10 +67,12 @@ class Supervisor:
             log.error("reload refused, keeping the running config: %s",
                       str(exc).splitlines()[0])
             return
+        pending = needs_restart(self.started_with, config)
         self.config = config
         self.children.signal_all(signal.SIGHUP)
-        log.info("reloaded %s (listeners and mailboxes keep their old settings "
-                 "until a restart)", self.config_path)
+        log.info("reloaded %s%s", self.config_path,
+                 f"; changed, but applied only at the next restart: {', '.join(pending)}"
+                 if pending else "")
 
     async def serve(self) -> int:
         self.loop = loop = asyncio.get_running_loop()
