@@ -79,6 +79,13 @@ def parse_commands(text: str, grammar: dict[str, Syntax]) -> CommandBlock:
     return CommandBlock(tuple(commands), rest.strip() and rest, tuple(errors))
 
 
+def parse_command(grammar: dict[str, Syntax], name: str, text: str
+                  ) -> tuple[Command | None, str | None]:
+    """One command given by other means (`ticketd tickets tag 42 VIP`), read exactly as
+    the line `#tag VIP` of a mail would be: the same cleaning, case and checks."""
+    return _command(grammar, name.lower(), _clean(text))
+
+
 def _clean(line: str) -> str:
     line = line.replace("\xa0", " ").replace("\u200b", "").strip()
     line = _MAILTO.sub(r"\1", line)

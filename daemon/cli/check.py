@@ -6,13 +6,16 @@ import sys
 
 from daemon.cli.main import EXIT_CONFIG
 from daemon.config import Config
-from daemon.notices.render import TemplateError
+from daemon.notices.render import TemplateError, stray_overrides
 from daemon.service.app import make_renderer
 from daemon.service.preflight import folder_problems
 from daemon.staff.identity import trust_warning
 
 
 def run(args, path: str, config: Config) -> int:
+    if config.daemon.templates:
+        for warning in stray_overrides(config.resolve(config.daemon.templates)):
+            print(f"ticketd: warning: {warning}", file=sys.stderr)
     try:
         make_renderer(config)
     except TemplateError as exc:

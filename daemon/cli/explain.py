@@ -22,7 +22,7 @@ def run(args, path: str, config: Config) -> int:
         print(f"ticketd: {exc}", file=sys.stderr)
         return EXIT_NOT_FOUND
     stores_of(config)
-    info = explain(config, raw, tuple(args.recipient))
+    info = explain(config, raw, tuple(args.recipient), args.queue)
     print_json(info) if args.json else print(explain_text(info))
     return 0
 

@@ -38,11 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
                                           "then ./config.toml)")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the daemon in the foreground")
-    ch = sub.add_parser("child", help=argparse.SUPPRESS)  # started by `run`
+    ch = sub.add_parser("child", help="one of `run`'s processes (started by it, not by hand)")
     ch.add_argument("role", choices=("worker", "sender", "housekeeper"))
     ch.add_argument("index", nargs="?", default="")
     ing = sub.add_parser("ingest", help="store mail from stdin or files (MTA pipe)")
-    ing.add_argument("--queue", help="queue for new tickets from this mail")
+    ing.add_argument("--queue", help="queue for new tickets from this mail: wins over the "
+                                     "queue a recipient maps to; only a rule's set.queue "
+                                     "overrides it")
     ing.add_argument("--sender", default="", help="envelope sender (MTA's $SENDER)")
     ing.add_argument("--recipient", action="append", default=[],
                      help="envelope recipient (MTA's $RECIPIENT); repeatable")
@@ -56,14 +58,16 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--json", action="store_true")
     ex = sub.add_parser("explain", help="dry run: how would this mail be handled?")
     ex.add_argument("file")
-    ex.add_argument("--recipient", action="append", default=[])
+    ex.add_argument("--recipient", action="append", default=[],
+                    help="envelope recipient, as the MTA would give it; repeatable")
+    ex.add_argument("--queue", help="as `ingest --queue` would give it")
     ex.add_argument("--json", action="store_true")
     im = sub.add_parser("import", help="bring an mbox or Maildir archive in as tickets, "
                                        "oldest first, sending no notices")
     im.add_argument("kind", choices=("mbox", "maildir"))
     im.add_argument("path")
-    im.add_argument("--queue", help="queue for new tickets that no rule or queue address "
-                                    "claims (as ingest --queue)")
+    im.add_argument("--queue", help="queue for new tickets unless a rule's set.queue says "
+                                    "otherwise (as ingest --queue)")
     im.add_argument("--dry-run", action="store_true",
                     help="say what would be made; store and send nothing")
     _tickets_parser(sub)
@@ -74,20 +78,24 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--queue", help="only this queue")
     rp.add_argument("--format", choices=("text", "json", "csv", "html"), default="text")
     rp.add_argument("--output", help="write here instead of to stdout")
-    o = sub.add_parser("outbox").add_subparsers(dest="action", required=True)
-    ol = o.add_parser("list")
-    ol.add_argument("--status")
+    o = sub.add_parser("outbox", help="the notices queued, sent and failed").add_subparsers(
+        dest="action", required=True)
+    ol = o.add_parser("list", help="every notice, with its whole last error")
+    ol.add_argument("--status", choices=("pending", "sent", "failed"))
     ol.add_argument("--json", action="store_true")
-    orr = o.add_parser("retry")
+    orr = o.add_parser("retry", help="send a failed or waiting notice now (all without ID)")
     orr.add_argument("id", type=int, nargs="?")
     o.add_parser("drop", help="do not send this notice (failed or waiting)").add_argument(
         "id", type=int)
     _ack_parser(o, "failed notices")
-    q = sub.add_parser("quarantine").add_subparsers(dest="action", required=True)
-    ql = q.add_parser("list")
+    q = sub.add_parser("quarantine", help="mail that could not be processed, kept").\
+        add_subparsers(dest="action", required=True)
+    ql = q.add_parser("list", help="the quarantined mail and why")
     ql.add_argument("--json", action="store_true")
-    for name in ("show", "retry", "drop"):
-        q.add_parser(name).add_argument("id", type=int)
+    for name, what in (("show", "one quarantined mail and why it was kept"),
+                       ("retry", "process it again (after a fix)"),
+                       ("drop", "delete it for good")):
+        q.add_parser(name, help=what).add_argument("id", type=int)
     _ack_parser(q, "quarantined mail")
     _mail_parser(sub)
     b = sub.add_parser("bounces", help="addresses marked bouncing (no automatic notices)"
@@ -125,11 +133,13 @@ def _mail_parser(sub) -> None:
 
 
 def _tickets_parser(sub) -> None:
-    t = sub.add_parser("tickets").add_subparsers(dest="action", required=True)
-    tl = t.add_parser("list")
-    tl.add_argument("--status")
-    tl.add_argument("--queue")
-    tl.add_argument("--assignee")
+    t = sub.add_parser("tickets", help="list, show and change tickets").add_subparsers(
+        dest="action", required=True)
+    tl = t.add_parser("list", help="tickets of any status, newest first")
+    tl.add_argument("--status", help="only this status")
+    tl.add_argument("--queue", help="only this queue")
+    tl.add_argument("--assignee", help="only this staff member's: an address or a name, "
+                                      "as `tickets assign` takes")
     tl.add_argument("--field", action="append", default=[], metavar="NAME=VALUE",
                     help="only tickets whose form field has this value (repeatable)")
     tl.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
@@ -137,7 +147,7 @@ def _tickets_parser(sub) -> None:
                                                            "than ID, the last one listed")
     tl.add_argument("--all", action="store_true", help="every ticket, no limit")
     tl.add_argument("--json", action="store_true")
-    ts = t.add_parser("show")
+    ts = t.add_parser("show", help="one ticket: messages, participants, history")
     ts.add_argument("id", type=int)
     ts.add_argument("--json", action="store_true")
     from daemon.tickets.commands import SPECS  # the one table of ticket commands
@@ -187,11 +197,23 @@ def private_files() -> None:
     os.umask(old | 0o027)
 
 
+def config_anywhere(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """`-c FILE` after the subcommand too (`ticketd run -c F`, as units and docs write it):
+    every subcommand takes it, and leaves the one given before it alone when absent."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):  # aliases share a parser
+                sub.add_argument("-c", "--config", default=argparse.SUPPRESS,
+                                 help="config file (as before the subcommand)")
+                config_anywhere(sub)
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
     private_files()
     if not isinstance(sys.stdout, SafeText):
         sys.stdout, sys.stderr = SafeText(sys.stdout), SafeText(sys.stderr)
-    args = build_parser().parse_args(argv)
+    args = config_anywhere(build_parser()).parse_args(argv)
     path = config_path(args.config)
     from daemon.config import ConfigError, load_config
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 import getpass
 import sys
 
+from peewee import fn
+
 from daemon.cli import views
 from daemon.cli.main import EXIT_CONFIG, EXIT_NOT_FOUND, print_json
 from daemon.config import Config
 from daemon.service.app import stores_of, ticket_actions
 from daemon.store import repository
 from daemon.store.db import write_transaction
-from daemon.store.models import Ticket
+from daemon.store.models import Event, Ticket
 from daemon.tickets.actions import ActionError
-from daemon.tickets.commands import BY_NAME, Options
-from parsers.commands import Command
+from daemon.tickets.commands import BY_NAME, GRAMMAR, Options
+from parsers.commands import Command, parse_command
 
 
 def run(args, path: str, config: Config) -> int:
@@ -22,6 +24,7 @@ def run(args, path: str, config: Config) -> int:
     if args.action == "list":
         try:
             filters = field_filters(args.field, config)
+            _check_list_filters(args, config)
         except ActionError as exc:
             print(f"ticketd: {exc}", file=sys.stderr)
             return EXIT_CONFIG
@@ -68,6 +71,19 @@ def pw_list(args, filters: list[tuple[str, str]]):
                         args.before, filters)
 
 
+def _check_list_filters(args, config: Config) -> None:
+    """An unknown status or queue is a mistake, not an empty list; `--assignee bob` means
+    whom `tickets assign ID bob` would."""
+    actions = ticket_actions(config)
+    if args.status:
+        args.status = args.status.lower()
+        actions.check_status(args.status)
+    if args.queue:
+        actions.check_queue(args.queue)
+    if args.assignee:
+        args.assignee = actions.resolve_staff(args.assignee, f"{getpass.getuser()}@cli")
+
+
 def field_filters(given: list[str], config: Config) -> list[tuple[str, str]]:
     """`--field NAME=VALUE` (repeatable) -> (name, canonical value), as values are stored."""
     actions = ticket_actions(config)
@@ -98,22 +114,41 @@ def _next_due(t: dict) -> str:
 
 
 def _change_ticket(args, config: Config, db, ticket: Ticket) -> int:
-    """One command of the registry, checked and applied as a staff mail's would be."""
+    """One command of the registry, read, checked and applied as a staff mail's line would
+    be; says what changed (old -> new), or that nothing did."""
     actor = args.actor or f"{getpass.getuser()}@cli"
     actions = ticket_actions(config)
     spec = BY_NAME[args.action]
-    command = Command(spec.name, tuple(str(getattr(args, a)) for a in spec.cli))
+    given = [str(getattr(args, a)) for a in spec.cli]
+    if spec.syntax.arity == (0, 0):  # `tickets note ID TEXT`: the text is the whole note
+        command, error = Command(spec.name, tuple(given)), None
+    else:
+        command, error = parse_command(GRAMMAR, spec.name, " ".join(given))
     try:
+        if error:
+            raise ActionError(error)
         if spec.check:
             spec.check(actions, command, actor)
+        last = Event.select(fn.MAX(Event.id)).scalar() or 0
         with write_transaction(db):
             ticket = repository.ticket_for_change(ticket.id)
             spec.apply(actions, ticket, command, actor, Options())
     except ActionError as exc:
         print(f"ticketd: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    print(f"#{ticket.id}: {args.action} done")
+    changes = list(Event.select().where((Event.ticket == ticket.id) & (Event.id > last))
+                   .order_by(Event.id))
+    for e in changes:
+        print(f"#{ticket.id} {e.action}: {_change_text(e.old, e.new)}")
+    if not changes:
+        print(f"#{ticket.id}: no change")
     return 0
+
+
+def _change_text(old: str | None, new: str | None) -> str:
+    if old is None or new is None:
+        return views.short(new if old is None else f"{old} removed", 200)
+    return f"{views.short(old, 100)} -> {views.short(new, 100)}"
 
 
 def _show_text(d: dict) -> str:

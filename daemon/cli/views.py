@@ -50,6 +50,7 @@ def ticket_detail_json(t: Ticket) -> dict:
     out["participants"] = repository.participants_of(t.id)
     messages = repository.ticket_messages(t.id)
     atts = repository.message_attachments([m.id for m in messages])
+    sent = _sent_times([m.message_id for m in messages if m.direction == "out"])
     out["messages"] = [{
         "id": m.id, "direction": m.direction, "kind": m.kind, "from": m.from_addr,
         "to": list(m.to_addrs or []), "cc": list(m.cc_addrs or []), "subject": m.subject,
@@ -59,7 +60,7 @@ def ticket_detail_json(t: Ticket) -> dict:
         "html": sanitize_html(m.html) if m.html else "",  # raw HTML stays in the database
         "thread_rung": m.thread_rung, "defects": list(m.defects or []),
         "created_at": iso(m.created_at),
-        "sent_at": iso(m.sent_at),
+        "sent_at": iso(m.sent_at if m.direction == "in" else sent.get(m.message_id)),
         "attachments": [{"filename": a.filename, "content_type": a.content_type,
                          "size": a.size, "sha256": a.sha256, "inline": a.inline}
                         for a in atts.get(m.id, [])],
@@ -67,6 +68,17 @@ def ticket_detail_json(t: Ticket) -> dict:
     out["events"] = [{"at": iso(e.at), "actor": e.actor, "action": e.action, "old": e.old,
                       "new": e.new} for e in repository.ticket_events(t.id)]
     return out
+
+
+def _sent_times(message_ids: list[str]) -> dict[str, datetime]:
+    """When the relay (or the folder) took each of our mails; absent while not yet sent.
+    (An incoming message's sent_at is its author's Date.)"""
+    ids = [m for m in message_ids if m]
+    if not ids:
+        return {}
+    q = Outbox.select(Outbox.message_id, Outbox.sent_at).where(
+        Outbox.message_id.in_(ids) & Outbox.sent_at.is_null(False))
+    return {o.message_id: o.sent_at for o in q}
 
 
 def outbox_json(o: Outbox) -> dict:

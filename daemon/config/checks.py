@@ -17,6 +17,7 @@ from daemon.config import (
     Config,
 )
 from daemon.config.checks_workorders import check_field_values, check_workorders
+from daemon.config.schema import TAG_PATTERN, TAG_RULE
 from parsers.addresses import parse_address
 from parsers.keywords import compile_pattern
 
@@ -34,7 +35,8 @@ def check_semantics(c: Config) -> list[str]:
         if queue_names.count(q.name) > 1:
             p.append(f"queues[{i}].name: queue {q.name!r} is defined twice")
         if q.assign not in ASSIGN_STRATEGIES:
-            p.append(f"queues[{i}].assign: must be one of {', '.join(ASSIGN_STRATEGIES)}")
+            p.append(f"queues[{i}].assign: {q.assign!r} is not one of "
+                     f"{', '.join(ASSIGN_STRATEGIES)}")
         for j, a in enumerate(q.addresses):
             if not _is_address(a):
                 p.append(f"queues[{i}].addresses[{j}]: {a!r} is not an email address")
@@ -47,15 +49,18 @@ def check_semantics(c: Config) -> list[str]:
         p.append(f"tickets.default_queue: queue {c.tickets.default_queue!r} is not defined "
                  "in [[queues]]")
     if c.tickets.unknown_sender not in ("new_ticket", "append"):
-        p.append("tickets.unknown_sender: must be new_ticket or append")
+        p.append(f"tickets.unknown_sender: {c.tickets.unknown_sender!r} is not one of new_ticket, "
+                 "append")
     if not re.fullmatch(r"[\w.\-]+", c.tickets.tag_prefix):
-        p.append("tickets.tag_prefix: use letters, digits, '.', '-' or '_' only")
+        p.append(f"tickets.tag_prefix: {c.tickets.tag_prefix!r}: use letters, digits, '.', '-' "
+                 "or '_' only")
     if c.smtp.protocol not in ("smtp", "lmtp"):
-        p.append("smtp.protocol: must be smtp or lmtp")
+        p.append(f"smtp.protocol: {c.smtp.protocol!r} is not one of smtp, lmtp")
     if c.smtp.enabled and not _is_hostport(c.smtp.listen):
         p.append(f"smtp.listen: {c.smtp.listen!r} is not host:port")
     if c.daemon.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        p.append("daemon.log_level: must be DEBUG, INFO, WARNING or ERROR")
+        p.append(f"daemon.log_level: {c.daemon.log_level!r} is not one of DEBUG, INFO, WARNING, "
+                 "ERROR")
     if c.daemon.log_format not in ("text", "json"):
         p.append("daemon.log_format: must be text or json")
     if c.metrics.listen and not _is_hostport(c.metrics.listen):
@@ -64,9 +69,10 @@ def check_semantics(c: Config) -> list[str]:
         p.append("metrics.listen: must be a loopback address (127.0.0.1, [::1], localhost): "
                  "the endpoint has no authentication")
     if not c.daemon.database.startswith(("sqlite:///", "postgresql://", "postgres://")):
-        p.append("daemon.database: must start with sqlite:/// or postgresql://")
+        scheme = c.daemon.database.partition(":")[0]  # the rest may hold a password
+        p.append(f"daemon.database: must start with sqlite:/// or postgresql://, not {scheme!r}")
     if c.daemon.batch_size < 1:
-        p.append("daemon.batch_size: must be at least 1")
+        p.append(f"daemon.batch_size: must be at least 1, not {c.daemon.batch_size}")
     p.extend(_check_outbound(c))
     p.extend(_check_rules(c, queue_names, staff_emails))
     p.extend(_check_imap(c, queue_names))
@@ -83,7 +89,8 @@ def _check_outbound(c: Config) -> list[str]:
     if o.smtp and not _is_hostport(o.smtp):
         p.append(f"outbound.smtp: {o.smtp!r} is not host:port")
     if o.retry_initial_seconds < 1 or o.retry_max_seconds < o.retry_initial_seconds:
-        p.append("outbound.retry_max_seconds: must be at least retry_initial_seconds (>= 1)")
+        p.append(f"outbound.retry_max_seconds: {o.retry_max_seconds} must be at least "
+                 f"retry_initial_seconds ({o.retry_initial_seconds}, itself >= 1)")
     return p
 
 
@@ -102,10 +109,11 @@ def _check_rules(c: Config, queue_names, staff_emails) -> list[str]:
                     p.append(f"{where}.match.{fld}: no [[fields]] entry is named "
                              f"{fld[6:]!r} ({known})")
             elif fld not in RULE_FIELDS:
-                p.append(f"{where}.match.{fld}: unknown field (use {', '.join(RULE_FIELDS)} "
-                         "or field.NAME)")
+                p.append(f"{where}.match.{fld}: unknown field {fld!r} (use "
+                         f"{', '.join(RULE_FIELDS)} or field.NAME)")
             if not isinstance(words, list) or not words:
-                p.append(f"{where}.match.{fld}: must be a non-empty list of keywords")
+                p.append(f"{where}.match.{fld}: must be a non-empty list of keywords, not "
+                         f"{words!r}")
                 continue
             for j, w in enumerate(words):
                 if not isinstance(w, str) or not w.strip():
@@ -129,10 +137,12 @@ def _check_rule_set(where, key, value, queue_names, staff_emails) -> list[str]:
             return [f"{where}: queue {value!r} is not defined in [[queues]]"]
     elif key == "priority":
         if value not in PRIORITIES:
-            return [f"{where}: must be one of {', '.join(PRIORITIES)}"]
+            return [f"{where}: {value!r} is not one of {', '.join(PRIORITIES)}"]
     elif key == "tags":
         if not isinstance(value, list) or not all(isinstance(t, str) and t for t in value):
-            return [f"{where}: must be a list of strings"]
+            return [f"{where}: must be a list of strings, not {value!r}"]
+        return [f"{where}[{i}]: {t!r} is not a tag ({TAG_RULE})"  # as #tag and the CLI say
+                for i, t in enumerate(value) if not re.fullmatch(TAG_PATTERN, t)]
     elif key == "assignee":
         if not isinstance(value, str) or value.lower() not in staff_emails:
             return [f"{where}: {value!r} is not listed in [[staff]]"]
@@ -145,13 +155,13 @@ def _check_imap(c: Config, queue_names) -> list[str]:
     p: list[str] = []
     names = [m.name for m in c.imap]
     for i, m in enumerate(c.imap):
-        where = f"imap[{i}] ({m.name})"
+        where = f"imap[{i}]"
         if names.count(m.name) > 1:
             p.append(f"{where}.name: mailbox name {m.name!r} is used twice")
         if m.queue and m.queue not in queue_names:
             p.append(f"{where}.queue: queue {m.queue!r} is not defined in [[queues]]")
         if not (m.after in ("seen", "delete") or (m.after.startswith("move:") and m.after[5:])):
-            p.append(f'{where}.after: must be seen, delete or "move:<folder>"')
+            p.append(f'{where}.after: {m.after!r} is not one of seen, delete, "move:<folder>"')
         secrets = [s for s in (m.password_file, m.password_env, m.oauth2_token_file,
                                m.oauth2_token_command, m.oauth2_refresh_token_file) if s]
         if len(secrets) != 1:
@@ -165,9 +175,10 @@ def _check_imap(c: Config, queue_names) -> list[str]:
         if m.password_env and m.password_env not in os.environ:
             p.append(f"{where}.password_env: environment variable {m.password_env} is not set")
         if not 1 <= m.idle_renew_seconds <= 1740:
-            p.append(f"{where}.idle_renew_seconds: must be between 1 and 1740 (29 minutes)")
+            p.append(f"{where}.idle_renew_seconds: must be between 1 and 1740 (29 minutes), not "
+                     f"{m.idle_renew_seconds}")
         if m.batch_size < 1:
-            p.append(f"{where}.batch_size: must be at least 1")
+            p.append(f"{where}.batch_size: must be at least 1, not {m.batch_size}")
         if m.tls and m.starttls:
             p.append(f"{where}: tls and starttls exclude each other")
     return p

@@ -66,7 +66,7 @@ def _check_fields(c: Config, queue_names: list[str]) -> list[str]:
         elif names.index(f.name) != i:
             p.append(f"{where}.name: field {f.name!r} is defined twice")
         if f.type not in FIELD_TYPES:
-            p.append(f"{where}.type: must be one of {', '.join(FIELD_TYPES)}")
+            p.append(f"{where}.type: {f.type!r} is not one of {', '.join(FIELD_TYPES)}")
         if (f.type == "choice") != bool(f.choices):
             p.append(f"{where}.choices: a choice field needs choices, and only a choice "
                      "field has them")
@@ -112,10 +112,10 @@ def _check_calendar(c: Config) -> list[str]:
 
 
 def _check_sla(c: Config, i: int, rule, queue_names, staff) -> list[str]:
-    where = f"sla[{i}] ({rule.name})"
+    where = f"sla[{i}]"
     p = [f"{where}.queues[{j}]: queue {q!r} is not defined in [[queues]]"
          for j, q in enumerate(rule.queues) if q not in queue_names]
-    p += [f"{where}.priorities[{j}]: must be one of {', '.join(PRIORITIES)}"
+    p += [f"{where}.priorities[{j}]: {x!r} is not one of {', '.join(PRIORITIES)}"
           for j, x in enumerate(rule.priorities) if x not in PRIORITIES]
     targets = {}
     for key in ("first_response", "resolution"):
@@ -137,14 +137,14 @@ def _check_sla(c: Config, i: int, rule, queue_names, staff) -> list[str]:
 def _check_action(c, where, a, rule, covered, queue_names, staff) -> list[str]:
     if not isinstance(a, dict):
         return [f"{where}: must be a table such as {{ at = \"100%\", do = \"escalate\" }}"]
-    p = [f"{where}.{k}: unknown key (use {', '.join(sorted(ACTION_KEYS))})"
+    p = [f"{where}.{k}: unknown key {k!r} (use {', '.join(sorted(ACTION_KEYS))})"
          for k in a if k not in ACTION_KEYS]
     do = a.get("do")
     if do not in SLA_ACTIONS:
-        p.append(f"{where}.do: must be one of {', '.join(SLA_ACTIONS)}")
+        p.append(f"{where}.do: {do!r} is not one of {', '.join(SLA_ACTIONS)}")
     timer = a.get("of", default_timer(rule))
     if timer not in SLA_TIMERS:
-        p.append(f"{where}.of: must be one of {', '.join(SLA_TIMERS)}")
+        p.append(f"{where}.of: {timer!r} is not one of {', '.join(SLA_TIMERS)}")
     p += _check_at(where, a.get("at"), timer, rule)
     if do == "transfer" and a.get("queue") not in queue_names:
         p.append(f"{where}.queue: transfer needs a queue defined in [[queues]], not "
@@ -152,7 +152,7 @@ def _check_action(c, where, a, rule, covered, queue_names, staff) -> list[str]:
     if do == "assign" and str(a.get("to", "")).lower() not in staff | {"lead"}:
         p.append(f"{where}.to: {a.get('to')!r} is not listed in [[staff]] (or use \"lead\")")
     if do == "priority" and "priority" in a and a["priority"] not in PRIORITIES:
-        p.append(f"{where}.priority: must be one of {', '.join(PRIORITIES)}")
+        p.append(f"{where}.priority: {a['priority']!r} is not one of {', '.join(PRIORITIES)}")
     if do == "escalate" or (do == "assign" and str(a.get("to", "")).lower() == "lead"):
         leadless = [q for q in covered if not (c.queue(q) and c.queue(q).lead)]
         if leadless:

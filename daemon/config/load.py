@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 import types
 import typing
@@ -29,25 +30,56 @@ def load_config(path: str | os.PathLike, semantics: bool = True) -> Config:
 
 
 def config_from_dict(data: dict, path: Path, semantics: bool = True) -> Config:
+    """Every problem in one run: a value of the wrong type is reported and replaced by its
+    default, so the cross-field checks still run over the rest of the file."""
     problems: list[str] = []
     values = _build(Config, data, "", problems, skip={"path"})
-    if problems:
-        raise ConfigError(problems)
     config = Config(path=path, **values)
-    if not semantics:
-        return config
-    from daemon.config.checks import check_semantics  # it reads these classes
+    if semantics:
+        from daemon.config.checks import check_semantics  # it reads these classes
 
-    problems.extend(check_semantics(config))
+        typed = [p.partition(": ")[0] for p in problems]
+        try:
+            found = check_semantics(config)
+        except Exception:  # a check tripped over a value reported above already
+            found = [] if problems else ["config: the checks failed; please report this"]
+        problems.extend(p for p in found if not _under(p.partition(": ")[0], typed))
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError([by_name(p, data) for p in problems])
     return config
+
+
+def _under(key: str, typed: list[str]) -> bool:
+    """A semantic problem at (or inside) a key whose type was wrong already is not news."""
+    return any(key == t or key.startswith((t + ".", t + "[")) for t in typed)
+
+
+NAMED_SECTIONS = ("queues", "rules", "imap", "fields", "sla")
+_INDEXED = re.compile(rf"^({'|'.join(NAMED_SECTIONS)})\[(\d+)\]")
+
+
+def by_name(problem: str, data: dict) -> str:
+    """`rules[3].set.priority: ...` -> `rules['Escalate'].set.priority: ...`: an admin
+    knows the rule by its name, not by its place in the file."""
+    m = _INDEXED.match(problem)
+    if not m:
+        return problem
+    items = data.get(m.group(1))
+    i = int(m.group(2))
+    item = items[i] if isinstance(items, list) and i < len(items) else None
+    name = item.get("name") if isinstance(item, dict) else None
+    if not isinstance(name, str) or not name:
+        return problem
+    return f"{m.group(1)}[{name!r}]{problem[m.end():]}"
+
+
+_BAD = object()  # a value of the wrong type: reported, and the default used instead
 
 
 def _build(cls, data, where: str, problems: list[str], skip=()) -> dict:
     """Type-check a TOML table against a dataclass; collect problems."""
     if not isinstance(data, dict):
-        problems.append(f"{where or 'config'}: must be a table")
+        problems.append(f"{where or 'config'}: must be a table, not {data!r}")
         return {}
     fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in skip}
     hints = typing.get_type_hints(cls)
@@ -60,47 +92,59 @@ def _build(cls, data, where: str, problems: list[str], skip=()) -> dict:
             problems.append(f"{path}: unknown key (known keys here: {known})")
             continue
         name = by_toml[key]
-        out[name] = _convert(hints[name], value, path, problems)
+        converted = _convert(hints[name], value, path, problems)
+        if converted is not _BAD:
+            out[name] = converted
     for name, f in fields.items():
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
         if name not in out and required:
             path = f"{where}.{TOML_NAMES.get(name, name)}" if where else name
-            problems.append(f"{path}: missing (required)")
-            out[name] = None
+            if not any(p.startswith(path + ":") for p in problems):
+                problems.append(f"{path}: missing (required)")
+            out[name] = hints[name]()  # an empty value, for the other checks to run over
     return out
 
 
 def _convert(hint, value, path: str, problems: list[str]):
     origin = typing.get_origin(hint)
     if dataclasses.is_dataclass(hint):
+        if not isinstance(value, dict):
+            problems.append(f"{path}: must be a table, not {value!r}")
+            return _BAD
         return hint(**_build(hint, value, path, problems))
     if origin is list:
         (item,) = typing.get_args(hint)
         if not isinstance(value, list):
-            problems.append(f"{path}: must be a list")
-            return []
-        return [_convert(item, v, f"{path}[{i}]", problems) for i, v in enumerate(value)]
+            problems.append(f"{path}: must be a list, not {value!r}")
+            return _BAD
+        items = [_convert(item, v, f"{path}[{i}]", problems) for i, v in enumerate(value)]
+        return [v for v in items if v is not _BAD]
     if origin is dict:
         if not isinstance(value, dict):
-            problems.append(f"{path}: must be a table")
-            return {}
+            problems.append(f"{path}: must be a table, not {value!r}")
+            return _BAD
         _, vhint = typing.get_args(hint)
-        return {k: _convert(vhint, v, f"{path}.{k}", problems) for k, v in value.items()}
+        items = {k: _convert(vhint, v, f"{path}.{k}", problems) for k, v in value.items()}
+        return {k: v for k, v in items.items() if v is not _BAD}
     if hint is object:
         return value
     if hint is bool:
         if not isinstance(value, bool):
             problems.append(f"{path}: must be true or false, not {value!r}")
+            return _BAD
         return value
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
             problems.append(f"{path}: must be a whole number, not {value!r}")
-        elif value < 0:
-            problems.append(f"{path}: must not be negative")
+            return _BAD
+        if value < 0:
+            problems.append(f"{path}: must not be negative, not {value!r}")
+            return _BAD
         return value
     if hint is str:
         if not isinstance(value, str):
             problems.append(f"{path}: must be a string, not {value!r}")
+            return _BAD
         return value
     if isinstance(hint, types.UnionType):  # pragma: no cover - not used by the schema
         return value

@@ -18,6 +18,8 @@ FIELD_TYPES = ("text", "number", "choice", "date", "email", "phone")
 SLA_ACTIONS = ("remind", "escalate", "transfer", "reassign", "assign", "priority")
 SLA_TIMERS = ("first_response", "resolution", "unassigned")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+TAG_PATTERN = r"[\w.:/-]{1,50}"  # one tag: from a rule, a #tag line or `ticketd tickets tag`
+TAG_RULE = "letters, digits, - _ . : / only, at most 50"
 
 
 class ConfigError(Exception):
@@ -126,7 +128,9 @@ class TicketsConfig:
     ack_limit_per_hour: int = opt(5, "acknowledgements per sender per hour")
     ack_domain_limit_per_hour: int = opt(0, "acknowledgements per sender domain per hour; 0 = off")
     close_resolved_after_days: int = opt(7, "resolved tickets close after this; 0 = never")
-    reopen_closed_within_days: int = opt(0, "replies to closed tickets open a new one after this")
+    reopen_closed_within_days: int = opt(0, "a reply within this many days of closing reopens "
+                                            "the ticket; later, or always when 0, it opens a "
+                                            "new ticket that follows the closed one")
     trust_reply_to: list[str] = opt(
         [], "From addresses or @domains (web forms) whose Reply-To names the real requester")
     status_requests_per_hour: int = opt(3, "answers to a 'status' mail per sender per hour")

@@ -16,6 +16,7 @@ import peewee as pw
 
 from daemon.config import Config
 from daemon.notices.compose import new_message_id
+from daemon.notices.render import CUSTOMER_FACING
 from daemon.staff.tokens import FORWARD, StaffTokens, staff_tokens
 from daemon.store import repository, rows
 from daemon.store.models import Message, Outbox, Ticket, utcnow
@@ -42,7 +43,8 @@ def tag_of(config: Config, ticket_id: int) -> str:
 def ticket_context(config: Config, t: Ticket, participants: list[str] | None = None) -> dict:
     staff = config.staff_member(t.assignee) if t.assignee else None
     return {
-        "id": t.id, "subject": t.subject, "status": t.status, "queue": t.queue,
+        "id": t.id, "tag": tag_of(config, t.id), "subject": t.subject, "status": t.status,
+        "queue": t.queue,
         "assignee": t.assignee, "assignee_name": (staff.name if staff and staff.name
                                                   else t.assignee or ""),
         "requester": t.requester, "requester_name": t.requester_name,
@@ -85,12 +87,13 @@ class Notifier:
                from_name: str | None = None, kind: str = "notification",
                attachments: tuple = (), thread: list[str] | None = None) -> str | None:
         """Queue `template` for `to`; returns its Message-ID, or None when nobody is left.
-        `thread` (the ticket's Message-IDs, oldest first) saves a query when known."""
+        `thread` (the ticket's Message-IDs, oldest first) saves a query when known (a notice
+        to staff: one to the customer's side references only what that side has seen)."""
         to = [a for a in dict.fromkeys(to) if a and not self.is_own(a)]
         cc = [a for a in dict.fromkeys(cc) if a and a not in to and not self.is_own(a)]
         if not to:
             return None
-        refs = thread if thread is not None else repository.thread_message_ids(ticket.id)
+        refs = self._references(ticket.id, to + cc, thread)
         context = {"ticket": ticket_context(self.config, ticket), "message": message,
                    "tag": tag_of(self.config, ticket.id), "support_name": self.sender.name,
                    "support_address": self.sender.address, "recipient": to[0], **(extra or {})}
@@ -140,6 +143,13 @@ class Notifier:
         repository.record(ticket.id, "ticketd", "notified", None,
                           f"{template} to {', '.join(to + cc)}")
         return mid
+
+    def _references(self, ticket_id: int, recipients: list[str], thread: list[str] | None
+                    ) -> list[str]:
+        """The whole thread for staff; for the customer's side, only what they have seen."""
+        if any(self.config.staff_member(a) for a in recipients):
+            return thread if thread is not None else repository.thread_message_ids(ticket_id)
+        return repository.customer_thread_message_ids(ticket_id, CUSTOMER_FACING)
 
     def standalone(self, template: str, to: str, context: dict, in_reply_to: str | None,
                    rate_key: str | None) -> str:

@@ -21,6 +21,18 @@ TEMPLATE_NAMES = (
 )
 CUSTOMER_FACING = ("ack", "relay", "status_resolved", "status_reopened", "status_pending",
                    "attachments_omitted", "fields_missing")
+# What each template is given (docs/templates.md lists them): every notice about a ticket
+# gets these, plus its extras; the status list is about no one ticket.
+TICKET_NOTICE = ("ticket", "message", "tag", "support_name", "support_address", "recipient")
+EXTRAS = {
+    "ack": ("missing",), "staff_new": ("missing",), "staff_followup": ("missing",),
+    "status_reopened": ("missing",), "fields_missing": ("missing",),
+    "assigned": ("actor",), "note": ("actor",), "command_error": ("errors",),
+    "relay": ("staff_name", "status_change"), "attachments_omitted": ("omitted",),
+    "sla_reminder": ("sla",), "sla_escalated": ("sla",), "status_resolved": (),
+    "status_pending": (),
+}
+STANDALONE = {"status_list": ("support_name", "support_address", "recipient", "tickets")}
 
 
 class TemplateError(Exception):
@@ -56,6 +68,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.env.filters["mailbox"] = mailbox
 
     def render(self, name: str, context: dict) -> Rendered:
         try:
@@ -69,7 +82,7 @@ class Renderer:
         problems = []
         for name in TEMPLATE_NAMES:
             try:
-                out = self.render(name, sample)
+                out = self.render(name, sample_for(name, sample))
             except TemplateError as exc:
                 problems.append(str(exc))
                 continue
@@ -77,6 +90,25 @@ class Renderer:
                 problems.append(f"template {name}.j2: the subject must contain {{{{ tag }}}}")
         if problems:
             raise TemplateError("\n".join(problems))
+
+
+def mailbox(address: str, name: str | None = "") -> str:
+    """`{{ ticket.requester | mailbox(ticket.requester_name) }}`: "Name <address>", or the
+    bare address when there is no name (never an empty name before `<address>`)."""
+    name = " ".join((name or "").split())
+    return f"{name} <{address}>" if name and name != address else address
+
+
+def stray_overrides(override_dir: Path) -> list[str]:
+    """Files in the override folder that override nothing (a typo in a name, a template
+    of an older release): they would be ignored without a word."""
+    if not override_dir.is_dir():
+        return [f"{override_dir}: no such folder; the shipped templates are used"]
+    known = {f"{n}.j2" for n in TEMPLATE_NAMES}
+    return [f"{override_dir / f.name}: no template is named {f.stem!r}, so this file is "
+            f"not used (templates: {', '.join(TEMPLATE_NAMES)})"
+            for f in sorted(override_dir.iterdir())
+            if f.is_file() and f.name not in known and not f.name.startswith(".")]
 
 
 def split_subject(name: str, text: str) -> Rendered:
@@ -87,10 +119,26 @@ def split_subject(name: str, text: str) -> Rendered:
     return Rendered(subject=subject, body=body.rstrip() + "\n")
 
 
+def variables_of(template: str) -> tuple[str, ...] | None:
+    """The variables a template is really given; None for one not listed here."""
+    if template in STANDALONE:
+        return STANDALONE[template]
+    extras = EXTRAS.get(template)
+    return None if extras is None else TICKET_NOTICE + extras
+
+
+def sample_for(template: str, sample: dict) -> dict:
+    """Only what the template will really get, so a variable it is not given fails the
+    check at start-up rather than the notice at sending time."""
+    names = variables_of(template)
+    return sample if names is None else {k: v for k, v in sample.items() if k in names}
+
+
 def sample_context() -> dict:
     """A ticket with every field set, for start-up checks and tests."""
     ticket = {
-        "id": 42, "subject": "Printer on fire", "status": "open", "queue": "general",
+        "id": 42, "tag": "[Ticket #42]", "subject": "Printer on fire", "status": "open",
+        "queue": "general",
         "assignee": "alice@example.com", "assignee_name": "Alice Doe",
         "requester": "carol@customer.example", "requester_name": "Carol",
         "priority": "normal", "tags": ["hardware"], "created_at": "2026-01-01T10:00:00+00:00",
@@ -102,8 +150,8 @@ def sample_context() -> dict:
     return {
         "ticket": ticket, "message": message, "tag": "[Ticket #42]",
         "support_name": "Example Support", "support_address": "support@example.com",
-        "staff_name": "Alice Doe", "recipient": "carol@customer.example",
-        "old": "new", "new": "open", "actor": "alice@example.com",
+        "staff_name": "Alice Doe", "status_change": "resolved",
+        "recipient": "carol@customer.example", "actor": "Alice Doe",
         "errors": ["#status: 'finished' is not a status"], "tickets": [ticket],
         "forward_address": "support+fwd.0123456789abcdef0123@example.com",
         "limit": 5, "omitted": ["scan.tiff (30.0 MB): larger than the limit of 25.0 MB"],

@@ -47,6 +47,7 @@ EX_SOFTWARE = 70  # sysexits: an internal error; systemd restarts the unit
 class Supervisor:
     def __init__(self, config_path: str, config: Config, stores: Stores):
         self.config_path, self.config, self.stores = config_path, config, stores
+        self.started_with = config  # what the listener and the process family run on
         workers = config.daemon.workers or os.cpu_count() or 1
         self.children = Children(config_path, workers, config.daemon.hang_seconds,
                                  config.daemon.restart_limit, self.free_leases)

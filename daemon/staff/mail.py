@@ -99,23 +99,13 @@ class StaffMail:
 
     def _note(self, ticket: Ticket, text: str, msg: ParsedMessage, actor: str) -> None:
         repository.record(ticket.id, actor, "note", None, text[:200])
-        to = [a for a in self.note_recipients(ticket, actor) if a != actor]
-        if to:
-            self.notifier.notice(ticket, "note", to, in_reply_to=msg.message_id,
-                                 message=message_context(actor, self.staff_name(actor),
-                                                         msg.subject, text, text),
-                                 extra={"actor": self.staff_name(actor)})
+        self.actions.notify_note(ticket, text, actor, msg.subject, in_reply_to=msg.message_id)
 
     def note_recipients(self, ticket: Ticket, actor: str) -> list[str]:
-        """The assignee; when the author is the assignee (or there is none), the queue."""
-        if ticket.assignee and ticket.assignee != actor:
-            return [ticket.assignee]
-        queue = self.config.queue(ticket.queue)
-        return [m.lower() for m in queue.members] if queue else []
+        return self.actions.note_recipients(ticket, actor)
 
     def staff_name(self, email: str) -> str:
-        member = self.config.staff_member(email)
-        return member.name if member and member.name else email
+        return self.actions.staff_name(email)
 
     # --- customer self-service -----------------------------------------------------
 

@@ -83,9 +83,8 @@ def migrate(tickets_url: str, spool_url: str, dry_run: bool = False) -> list[str
     step = open_plain(tickets_url, spool_url)
     try:
         version, todo = pending(step)
-        if version is None:
-            return [f"{safe_url(tickets_url)}: no ticketd tables yet; `ticketd run` creates "
-                    f"them at schema {models.SCHEMA_VERSION}"]
+        if version is None:  # a new install (an MTA pipe may come before `ticketd run`)
+            return [create_fresh(tickets_url, spool_url, dry_run)]
         if version > models.SCHEMA_VERSION:
             raise RuntimeError(f"{safe_url(tickets_url)} has schema {version}, newer than this "
                                f"ticketd's {models.SCHEMA_VERSION}: upgrade ticketd")
@@ -100,6 +99,17 @@ def migrate(tickets_url: str, spool_url: str, dry_run: bool = False) -> list[str
     finally:
         for db in {id(step.tickets): step.tickets, id(step.spool): step.spool}.values():
             db.close()
+
+
+def create_fresh(tickets_url: str, spool_url: str, dry_run: bool) -> str:
+    where = safe_url(tickets_url)
+    if dry_run:
+        return f"{where}: no ticketd tables yet; would create them at schema " \
+               f"{models.SCHEMA_VERSION}"
+    from daemon.store.db import open_stores
+
+    open_stores(tickets_url, spool_url, create=True).close()
+    return f"{where}: created the tables at schema {models.SCHEMA_VERSION}"
 
 
 def stamp(step: Step, version: int) -> None:

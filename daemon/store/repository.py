@@ -124,6 +124,20 @@ def thread_message_ids(ticket_id: int) -> list[str]:
                "ORDER BY id", ticket_id)]
 
 
+def customer_thread_message_ids(ticket_id: int, customer_templates: tuple[str, ...]
+                                ) -> list[str]:
+    """The Message-IDs the customer's side has seen, oldest first: their own mails and what
+    we sent them. A mail to them names no staff-side mail (a staff reply, a note, a notice
+    to staff), whose IDs would tell them of internal mail and thread their client oddly."""
+    marks = ", ".join("?" * len(customer_templates))
+    return [r[0] for r in rows.fetch_all(
+        _db(), "SELECT m.message_id FROM message m LEFT JOIN outbox o ON o.message_id = "
+               "m.message_id WHERE m.ticket_id = ? AND m.message_id IS NOT NULL AND "
+               "((m.direction = 'in' AND m.kind = 'customer') OR "
+               f"(m.direction = 'out' AND o.kind IN ({marks}))) ORDER BY m.id",
+        ticket_id, *customer_templates)]
+
+
 def open_counts(members: list[str]) -> dict[str, int]:
     """Open tickets per member, from the maintained counts (no scan of the tickets)."""
     counts = dict.fromkeys(members, 0)

@@ -13,6 +13,7 @@ import re
 from daemon.circulation.timers import Timers
 from daemon.clock import SYSTEM_CLOCK, Clock
 from daemon.config import PRIORITIES, STATUSES, Config
+from daemon.config.schema import TAG_PATTERN, TAG_RULE
 from daemon.forms.extract import missing
 from daemon.forms.spec import compile_fields, normalise, why_not
 from daemon.notices.notify import Notifier, message_context, stored_message
@@ -23,7 +24,7 @@ from daemon.tickets.allocation import pick_assignee
 from parsers.commands import is_address
 
 CUSTOMER_STATUS_NOTICES = {"resolved": "status_resolved", "pending": "status_pending"}
-TAG = re.compile(r"^[\w.:/-]{1,50}$")
+TAG = re.compile(f"^{TAG_PATTERN}$")
 
 
 class ActionError(Exception):
@@ -72,8 +73,7 @@ class TicketActions:
 
     def check_tag(self, tag: str) -> None:
         if not TAG.match(tag or ""):
-            raise ActionError(f"{tag!r} is not a tag (letters, digits, - _ . : / only, "
-                              "at most 50)")
+            raise ActionError(f"{tag!r} is not a tag ({TAG_RULE})")
 
     def check_field(self, name: str, value: str) -> str:
         """The canonical value for a field, or ActionError naming what it must be."""
@@ -180,12 +180,35 @@ class TicketActions:
             self._record(ticket, actor, "participant removed", email, None)
         self._touch(ticket)
 
-    def add_note(self, ticket: Ticket, text: str, actor: str) -> Message:
+    def add_note(self, ticket: Ticket, text: str, actor: str, notify: bool = False) -> Message:
+        """An internal note; with `notify`, told to staff as a `#note` by mail is."""
         note = Message.create(ticket=ticket.id, direction="in", kind="note", from_addr=actor,
                               subject=f"note on #{ticket.id}", text=text, visible_text=text)
         self._record(ticket, actor, "note", None, text[:200])
         self._touch(ticket)
+        if notify:
+            self.notify_note(ticket, text, actor, note.subject, in_reply_to=None)
         return note
+
+    def notify_note(self, ticket: Ticket, text: str, actor: str, subject: str,
+                    in_reply_to: str | None) -> None:
+        to = [a for a in self.note_recipients(ticket, actor) if a != actor]
+        if to:
+            name = self.staff_name(actor)
+            self.notifier.notice(ticket, "note", to, in_reply_to=in_reply_to,
+                                 message=message_context(actor, name, subject, text, text),
+                                 extra={"actor": name})
+
+    def note_recipients(self, ticket: Ticket, actor: str) -> list[str]:
+        """The assignee; when the author is the assignee (or there is none), the queue."""
+        if ticket.assignee and ticket.assignee != actor:
+            return [ticket.assignee]
+        queue = self.config.queue(ticket.queue)
+        return [m.lower() for m in queue.members] if queue else []
+
+    def staff_name(self, email: str) -> str:
+        member = self.config.staff_member(email)
+        return member.name if member and member.name else email
 
     def set_field(self, ticket: Ticket, name: str, value: str, actor: str,
                   source: str | None = None) -> None:

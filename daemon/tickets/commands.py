@@ -99,7 +99,8 @@ SPECS = (
     Spec(Syntax("note", "#note"),
          "an internal note: stored, sent to the assignee (or the queue), never to the "
          "customer; by mail, #note makes the whole mail the note",
-         apply=lambda a, t, c, actor, o: a.add_note(t, c.arg, actor), cli=("text",)),
+         apply=lambda a, t, c, actor, o: a.add_note(t, c.arg, actor, notify=True),
+         cli=("text",)),
     Spec(Syntax("fwd", "#fwd"),
          "on a new mail: you forward a customer's mail; its sender becomes the requester"),
 )

@@ -83,7 +83,7 @@ class Router:
         }
 
     def route(self, facts: MailFacts, queue_hint: str | None = None) -> RouteDecision:
-        """Rules first, then the recipient's queue, then the hint, then the default."""
+        """Rules first, then the queue of the way in, then the recipient's, then the default."""
         sets: dict = {}
         hits: list[RuleHit] = []
         set_fields: dict[str, tuple[str, str, str]] = {}
@@ -125,16 +125,19 @@ class Router:
         return dataclasses.replace(facts, fields=new)
 
     def _queue(self, sets, hits, facts, queue_hint) -> tuple[str, str]:
+        """A rule's `set.queue`; then the queue of the way the mail came in (`ingest
+        --queue`, the IMAP mailbox's `queue`: the admin's alias says which address it came
+        through); then a recipient's queue; then the default."""
         if "queue" in sets:
             rule = next(h.rule for h in hits if "queue" in self._rule(h.rule).set)
             return sets["queue"], f"rule {rule!r}"
+        if queue_hint and self.config.queue(queue_hint):
+            return queue_hint, "the queue of its way in (ingest --queue, IMAP mailbox)"
         for addr in facts.to_addrs:
             base = split_plus(addr)[0]
             name = self.queue_by_address.get(addr) or self.queue_by_address.get(base)
             if name:
                 return name, f"recipient {addr}"
-        if queue_hint:
-            return queue_hint, "the mailbox's queue"
         return self.config.tickets.default_queue, "default queue"
 
     def _rule(self, name: str) -> CompiledRule:

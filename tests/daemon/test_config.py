@@ -48,18 +48,18 @@ def test_minimal_config_gets_defaults(tmp_path):
 
 @pytest.mark.parametrize("extra, expected", [
     ('[[rules]]\nname = "r"\nmatch = { subject = ["x"] }\nset = { queue = "nowhere" }\n',
-     "rules[0].set.queue: queue 'nowhere' is not defined in [[queues]]"),
+     "rules['r'].set.queue: queue 'nowhere' is not defined in [[queues]]"),
     ('[[rules]]\nname = "r"\nmatch = { colour = ["x"] }\n',
-     "rules[0].match.colour: unknown field"),
+     "rules['r'].match.colour: unknown field"),
     ('[[rules]]\nname = "r"\nmatch = { subject = ["/[unclosed/"] }\n',
-     "rules[0].match.subject[0]: bad regular expression"),
+     "rules['r'].match.subject[0]: bad regular expression"),
     ('[[staff]]\nemail = "not an address"\n', "staff[0].email: 'not an address' is not an "
                                               "email address"),
     ('[smtp]\nmax_message_bytes = "big"\n', "smtp.max_message_bytes: must be a whole number"),
     ('[smtp]\nlisten = "nowhere"\n', "smtp.listen: 'nowhere' is not host:port"),
     ('[[imap]]\nname = "support"\nhost = "h"\nusername = "u"\n'
      'password_file = "/nonexistent/secret"\n',
-     "imap[0] (support).password_file: cannot read /nonexistent/secret"),
+     "imap['support'].password_file: cannot read /nonexistent/secret"),
     ('[tickets]\ndefault_queue = "missing"\n', "tickets.default_queue: queue 'missing'"),
 ])
 def test_each_error_names_its_key(tmp_path, extra, expected):

@@ -65,7 +65,7 @@ def test_every_malformed_mail_in_one_burst_is_kept(daemon):
 
 @pytest.mark.parametrize("old, new, messages", [
     ('assign = "least_open"', 'assign = "lottery"',
-     ["queues[1].assign: must be one of manual, round_robin, least_open"]),
+     ["queues['billing'].assign: 'lottery' is not one of manual, round_robin, least_open"]),
     ('tag_prefix = "Ticket"', 'tag_prefix = 7\ncolour = "blue"',
      ["tickets.tag_prefix: must be a string", "tickets.colour: unknown key"]),
 ])

@@ -114,7 +114,7 @@ def test_sighup_keeps_the_old_config_when_the_new_one_is_invalid(daemon, sink):
     daemon.proc.send_signal(signal.SIGHUP)
     wait_for(lambda: "reload refused" in daemon.log_text(), what="the refusal")
     refusals = [line for line in daemon.log_text().splitlines() if "reload refused" in line]
-    assert len(refusals) == 1 and "queues[0].assign" in refusals[0]
+    assert len(refusals) == 1 and "queues['general'].assign" in refusals[0]
     daemon.config.write_text(good)  # for the CLI below; the daemon is not told
     daemon.send(make_mail())  # still running on the old config
     assert wait_for(lambda: daemon.tickets(), what="a ticket")[0]["assignee"]

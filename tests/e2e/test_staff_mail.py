@@ -228,7 +228,7 @@ def test_status_subject_lists_the_senders_open_tickets(daemon, sink):
     text = body(lists[0])
     assert "Printer on fire" in text and "Scanner jammed" in text
     assert "Old question" not in text and "Other person" not in text
-    assert re.search(r"\[#\d+\] Printer on fire\s+status new, assigned to \w+", text)
+    assert re.search(r"\[Ticket #\d+\] Printer on fire\s+status new, assigned to \w+", text)
     assert lists[0]["To"] == DANA and lists[0]["Cc"] is None
     assert len(daemon.tickets()) == 4  # no ticket was made of it
 

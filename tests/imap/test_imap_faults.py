@@ -147,8 +147,8 @@ def test_check_config_names_the_mailbox_whose_secret_is_unreadable(dovecot, tmp_
     r = subprocess.run([sys.executable, "-m", "daemon", "-c", str(cfg), "check-config"],
                        capture_output=True, text=True, cwd=tmp_path)
     assert r.returncode == 2
-    assert "imap[1] (sales).password_file: cannot read" in r.stderr + r.stdout
-    assert "(support)" not in r.stderr + r.stdout
+    assert "imap['sales'].password_file: cannot read" in r.stderr + r.stdout
+    assert "imap['support']" not in r.stderr + r.stdout
 
 
 def test_a_skipped_message_stays_skipped_and_untouched_after_a_restart(dovecot, tmp_path):

@@ -163,5 +163,5 @@ def test_check_config_names_what_the_refresh_flow_lacks(tmp_path, change, expect
     (tmp_path / "config.toml").write_text("\n".join(lines) + "\n")
     with pytest.raises(ConfigError) as err:
         load_config(tmp_path / "config.toml")
-    assert any(p.startswith("imap[0] (m365)") and expected in p for p in err.value.problems), \
+    assert any(p.startswith("imap['m365']") and expected in p for p in err.value.problems), \
         err.value.problems
