@@ -25,7 +25,8 @@ CUSTOMER_FACING = ("ack", "relay", "status_resolved", "status_reopened", "status
 # gets these, plus its extras; the status list is about no one ticket.
 TICKET_NOTICE = ("ticket", "message", "tag", "support_name", "support_address", "recipient")
 EXTRAS = {
-    "ack": ("missing",), "staff_new": ("missing",), "staff_followup": ("missing",),
+    "ack": ("missing",), "staff_new": ("missing", "forward_address"),
+    "staff_followup": ("missing", "forward_address"), "staff_unverified": ("forward_address",),
     "status_reopened": ("missing",), "fields_missing": ("missing",),
     "assigned": ("actor",), "note": ("actor",), "command_error": ("errors",),
     "relay": ("staff_name", "status_change"), "attachments_omitted": ("omitted",),
@@ -154,7 +155,7 @@ def sample_context() -> dict:
         "recipient": "carol@customer.example", "actor": "Alice Doe",
         "errors": ["#status: 'finished' is not a status"], "tickets": [ticket],
         "forward_address": "support+fwd.0123456789abcdef0123@example.com",
-        "limit": 5, "omitted": ["scan.tiff (30.0 MB): larger than the limit of 25.0 MB"],
+        "omitted": ["scan.tiff (30.0 MB): larger than the limit of 25.0 MB"],
         "missing": [{"name": "serial", "label": "Serial number"}],
         "sla": {"rule": "Urgent repairs", "timer": "first response", "at": "75%",
                 "due": "2026-01-02 12:00 CET"},

@@ -225,7 +225,9 @@ class Supervisor:
         writer.close()
 
     def start_metrics(self):
-        from daemon.service.metrics import serve_metrics
+        if not self.config.metrics.listen:
+            return None
+        from daemon.service.metrics import serve_metrics  # prometheus-client only when on
 
         try:
             return serve_metrics(self.config, self.stores.spool, self.stores.tickets,
@@ -261,13 +263,6 @@ def run_daemon(config_path: str, config: Config) -> int:
     found = folder_problems(config)
     if found:
         raise StartupProblem(found[0].code, "; ".join(p.text for p in found))
-    tokens = staff_tokens(config, create=True)  # before the workers, who read the key
-    if tokens.enabled and not tokens.usable:
-        log.error("staff reply tokens are on but their key cannot be read: staff mail "
-                  "will be handled as customers' mail until it can")
-    warning = trust_warning(config)
-    if warning:
-        log.warning("%s", warning)
     try:
         stores = open_stores(config.database_url, config.spool_url,
                              config.daemon.lock_timeout_seconds, create=True)
@@ -275,6 +270,13 @@ def run_daemon(config_path: str, config: Config) -> int:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise StartupProblem(EX_TEMPFAIL, f"daemon.database: cannot open "
                                           f"{safe_url(config.database_url)}: {first}") from None
+    tokens = staff_tokens(config, create=True)  # before the workers, who read the key
+    if tokens.enabled and not tokens.usable:
+        log.error("staff reply tokens are on but their key cannot be read: staff mail "
+                  "will be handled as customers' mail until it can")
+    warning = trust_warning(config)
+    if warning:
+        log.warning("%s", warning)
     # Leases held by a killed predecessor on this host need not run out first (other
     # hosts sharing a PostgreSQL database keep theirs).
     spool.release_dead_claims(stores.spool)
