@@ -12,6 +12,7 @@ template that cannot render fails the row at once and is recorded on its ticket.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -67,6 +68,7 @@ class OutboxSender:
 
     def step(self) -> int:
         """Send every due row (up to a batch); returns how many were tried."""
+        until = time.monotonic() + self.o.claim_seconds * 0.8
         rows = self.claim(BATCH)
         if not rows:
             self.transport.idle()
@@ -77,7 +79,10 @@ class OutboxSender:
         # Each send is recorded as soon as the relay took it, so a sender killed mid-batch
         # repeats at most the one notice in flight; failures wait for the batch's end.
         unsent = []
-        for row in rows:
+        for i, row in enumerate(rows):
+            if time.monotonic() > until:  # the lease is running out: another sender may
+                self.unclaim(rows[i:])    # take these soon, so none of them is sent here
+                break
             t = self.try_one(row, stored.get(row.message_id))
             if t.status == OutboxStatus.SENT:
                 self.record([t])
@@ -88,6 +93,11 @@ class OutboxSender:
             if len(unsent) < len(rows):
                 self.failing = None  # the relay took some: it is up, those were refused
         return len(rows)
+
+    def unclaim(self, rows: list[Outbox]) -> None:
+        with write_transaction(self.db):
+            Outbox.update(claimed_until=None, claimed_by=None).where(
+                Outbox.id.in_([r.id for r in rows]) & (Outbox.claimed_by == self.owner)).execute()
 
     def claim(self, limit: int) -> list[Outbox]:
         now = utcnow()
