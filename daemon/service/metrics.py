@@ -76,9 +76,10 @@ class StoreCollector(Collector):
     def _queues(self) -> Iterator:
         now = utcnow()
         waiting = Spool.select().where(Spool.state == "new")
-        oldest = waiting.order_by(Spool.id).first()
+        oldest = waiting.select(Spool.received_at).order_by(Spool.id).first()
         pending = Outbox.select().where(Outbox.status == "pending")
-        oldest_notice = pending.order_by(Outbox.created_at).first()
+        oldest_notice = pending.select(Outbox.created_at).order_by(
+            Outbox.created_at).first()
         yield _gauge("ticketd_spool_waiting", "mail waiting to be processed", waiting.count())
         yield _gauge("ticketd_spool_oldest_waiting_seconds", "age of the oldest mail waiting",
                      _age(now, oldest.received_at if oldest else None))
