@@ -127,8 +127,8 @@ def spool_health(config: Config, now, problems: list[str]) -> dict:
 def outbox_health(config: Config, now, problems: list[str]) -> dict:
     """The relay failing now (attempts in a row, or a notice waiting too long), and
     notices failed for good that the admin has not dropped or acknowledged."""
-    relays = []
-    for r in RelayHealth.select().order_by(RelayHealth.relay):
+    relays = []  # the relay configured now: one the admin has replaced alarms no more
+    for r in RelayHealth.select().where(RelayHealth.relay == relay_key(config)):
         relays.append({"relay": r.relay, "failures": r.failures,
                        "failing_since": iso(r.failing_since), "last_error": r.last_error,
                        "last_success_at": iso(r.last_success_at)})
@@ -155,6 +155,15 @@ def outbox_health(config: Config, now, problems: list[str]) -> dict:
 def relay_name(config: Config) -> str:
     o = config.outbound
     return f"folder {o.directory}" if o.directory else o.smtp
+
+
+def relay_key(config: Config) -> str:
+    """The name the sender records the relay's health under (its transport's `where`)."""
+    o = config.outbound
+    if o.directory:
+        return str(config.resolve(o.directory))
+    host, _, port = o.smtp.rpartition(":")
+    return f"{host}:{port}"
 
 
 def status_text(s: dict) -> str:

@@ -99,7 +99,9 @@ class StoreCollector(Collector):
         yield notices
         relay = GaugeMetricFamily("ticketd_relay_consecutive_failures", "failed attempts in "
                                   "a row at the outbound relay", labels=["relay"])
-        for r in RelayHealth.select():
+        from daemon.service.health import relay_key
+
+        for r in RelayHealth.select().where(RelayHealth.relay == relay_key(self.config)):
             relay.add_metric([r.relay], r.failures)
         yield relay
 
