@@ -75,7 +75,11 @@ def pending(step: Step) -> tuple[int | None, list[ModuleType]]:
     version = stored_version(step.tickets, "meta")
     if version is None:
         return None, []
-    return version, [m for m in steps() if m.VERSION > version]
+    # A step numbered below the stored version may still be missing: steps written in
+    # parallel branches (7, 8, 9) merge in any order. A step that can tell (`applied`) runs
+    # when it finds itself missing; it must be idempotent.
+    return version, [m for m in steps() if m.VERSION > version or (
+        hasattr(m, "applied") and not m.applied(step))]
 
 
 def migrate(tickets_url: str, spool_url: str, dry_run: bool = False) -> list[str]:
@@ -95,7 +99,8 @@ def migrate(tickets_url: str, spool_url: str, dry_run: bool = False) -> list[str
             if not dry_run:
                 log.info("migrating to schema %s: %s", module.VERSION, module.SUMMARY)
                 module.up(step)
-                stamp(step, module.VERSION)
+                stamp(step, max(module.VERSION, version))
+                version = max(module.VERSION, version)
         return lines or [f"schema {version}: up to date"]
     finally:
         for db in {id(step.tickets): step.tickets, id(step.spool): step.spool}.values():
