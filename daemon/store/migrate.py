@@ -6,9 +6,11 @@ up(step). They run forward only, in order, each in a transaction per store,
 and are written against frozen table names and SQL, never against today's
 models, so an old step still means what it meant. peewee's playhouse.migrate
 does the portable ALTERs; Alembic would need a second model layer
-(SQLAlchemy) beside peewee's. Version 1 is the first release's schema (spool
-and tickets in one database); a fresh database is created at the latest
-version directly by `ticketd run`.
+(SQLAlchemy) beside peewee's. A step may also define applied(step): then it
+runs even below the stored version when it finds itself missing (steps from
+parallel branches merge in any order), so it must be idempotent. Version 1 is
+the first release's schema (spool and tickets in one database); a fresh
+database is created at the latest version directly by `ticketd run`.
 """
 
 from __future__ import annotations
