@@ -46,6 +46,10 @@ class StoreCollector(Collector):
             yield from self._imap()
         except Exception as exc:  # a scrape must never take the supervisor down
             log.warning("metrics: cannot read the stores: %s", exc)
+        finally:  # each scrape runs in a thread of its own: its connections end with it
+            for db in (self.spool_db, self.tickets_db):
+                if not db.is_closed():
+                    db.close()
         restarts = CounterMetricFamily("ticketd_worker_restarts", "child processes restarted "
                                        "since ticketd started", labels=["role"])
         for role, n in sorted(self.restarts().items()):
