@@ -41,7 +41,8 @@ def run(args, path: str, config: Config) -> int:
     if args.json:
         print_json([views.outbox_json(o) for o in rows])
     else:
-        print(views.table([[o.id, o.ticket_id, o.status, o.attempts, ", ".join(o.to_addrs),
+        print(views.table([[o.id, o.ticket_id, o.status + (" (ack)" if o.acknowledged_at else ""),
+                            o.attempts, ", ".join(o.to_addrs),
                             views.short(o.subject, 40), views.short(o.last_error, 30)]
                            for o in rows],
                           ["ID", "TICKET", "STATUS", "TRIES", "TO", "SUBJECT", "LAST ERROR"]))
