@@ -22,6 +22,9 @@ from daemon.states import Outcome, SpoolState
 from daemon.store.models import Spool
 from daemon.worker.explanation import explain_text
 
+# every column but the raw bytes (megabytes a row, and a list does not show them)
+LISTED = [f for f in Spool._meta.sorted_fields if f.name != "raw"]
+
 
 def run(args, path: str, config: Config) -> int:
     stores_of(config)
@@ -40,7 +43,7 @@ def run(args, path: str, config: Config) -> int:
 def list_mail(args) -> int:
     from daemon.cli.report import BadTime, parse_time
 
-    q = Spool.select().order_by(Spool.id.desc())
+    q = Spool.select(*LISTED).order_by(Spool.id.desc())
     if args.since:
         try:
             q = q.where(Spool.received_at >= parse_time(args.since, SYSTEM_CLOCK.now(), UTC))

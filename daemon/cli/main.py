@@ -221,6 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(path, semantics=not piped)
     except ConfigError as exc:
+        if args.command in ("run", "child"):  # the journal: one line each, nothing else
+            for problem in exc.problems:
+                print(f"ticketd: cannot start: {path}: {problem}", file=sys.stderr)
+            return EXIT_CONFIG
         print(f"ticketd: {path}: the configuration has errors:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)

@@ -41,8 +41,9 @@ def run(args, path: str, config: Config) -> int:
     if args.json:
         print_json([views.outbox_json(o) for o in rows])
     else:
-        print(views.table([[o.id, o.ticket_id, o.status, o.attempts, ", ".join(o.to_addrs),
-                            views.short(o.subject, 40)] for o in rows],
+        print(views.table([[o.id, o.ticket_id, o.status + (" (ack)" if o.acknowledged_at else ""),
+                            o.attempts, ", ".join(o.to_addrs), views.short(o.subject, 40)]
+                           for o in rows],
                           ["ID", "TICKET", "STATUS", "TRIES", "TO", "SUBJECT"]))
         for o in rows:  # whole, so the relay and its answer can be read
             if o.last_error:

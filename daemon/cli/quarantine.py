@@ -25,8 +25,9 @@ def run(args, path: str, config: Config) -> int:
             print_json([views.quarantine_json(s) for s in rows])
         else:
             print(views.table([[s.id, views.iso(s.received_at), s.source, s.size,
-                                views.short(s.reason, 60)] for s in rows],
-                              ["ID", "RECEIVED", "SOURCE", "SIZE", "REASON"]))
+                                "yes" if s.acknowledged_at else "", views.short(s.reason, 60)]
+                               for s in rows],
+                              ["ID", "RECEIVED", "SOURCE", "SIZE", "ACK", "REASON"]))
         return 0
     if args.action == "ack":
         n = spool.acknowledge(db, None if args.all else args.id)

@@ -111,7 +111,7 @@ def status(config: Config) -> dict:
 def spool_health(config: Config, now, problems: list[str]) -> dict:
     """Mail waiting too long, and mail quarantined since the admin last acknowledged."""
     spool_new = Spool.select().where(Spool.state == "new")
-    oldest = spool_new.order_by(Spool.id).first()
+    oldest = spool_new.select(Spool.received_at).order_by(Spool.id).first()
     backlog_age = int((now - oldest.received_at).total_seconds()) if oldest else 0
     if backlog_age > config.status.spool_waiting_seconds:
         problems.append(f"spool: mail waiting for {backlog_age} s to be processed")
@@ -127,8 +127,8 @@ def spool_health(config: Config, now, problems: list[str]) -> dict:
 def outbox_health(config: Config, now, problems: list[str]) -> dict:
     """The relay failing now (attempts in a row, or a notice waiting too long), and
     notices failed for good that the admin has not dropped or acknowledged."""
-    relays = []
-    for r in RelayHealth.select().order_by(RelayHealth.relay):
+    relays = []  # the relay configured now: one the admin has replaced alarms no more
+    for r in RelayHealth.select().where(RelayHealth.relay == relay_key(config)):
         relays.append({"relay": r.relay, "failures": r.failures,
                        "failing_since": iso(r.failing_since), "last_error": r.last_error,
                        "last_success_at": iso(r.last_success_at)})
@@ -136,7 +136,8 @@ def outbox_health(config: Config, now, problems: list[str]) -> dict:
             problems.append(f"relay {r.relay}: {r.failures} failed attempts in a row since "
                             f"{iso(r.failing_since)}: {r.last_error}")
     pending = Outbox.select().where(Outbox.status == "pending")
-    oldest = pending.order_by(Outbox.created_at).first()
+    oldest = pending.select(Outbox.id, Outbox.created_at, Outbox.last_error).order_by(
+        Outbox.created_at).first()
     age = int((now - oldest.created_at).total_seconds()) if oldest else 0
     if age > config.status.outbox_waiting_seconds:
         error = f": {oldest.last_error}" if oldest.last_error else " (not tried yet)"
@@ -154,6 +155,15 @@ def outbox_health(config: Config, now, problems: list[str]) -> dict:
 def relay_name(config: Config) -> str:
     o = config.outbound
     return f"folder {o.directory}" if o.directory else o.smtp
+
+
+def relay_key(config: Config) -> str:
+    """The name the sender records the relay's health under (its transport's `where`)."""
+    o = config.outbound
+    if o.directory:
+        return str(config.resolve(o.directory))
+    host, _, port = o.smtp.rpartition(":")
+    return f"{host}:{port}"
 
 
 def status_text(s: dict) -> str:

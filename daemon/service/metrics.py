@@ -46,6 +46,10 @@ class StoreCollector(Collector):
             yield from self._imap()
         except Exception as exc:  # a scrape must never take the supervisor down
             log.warning("metrics: cannot read the stores: %s", exc)
+        finally:  # each scrape runs in a thread of its own: its connections end with it
+            for db in (self.spool_db, self.tickets_db):
+                if not db.is_closed():
+                    db.close()
         restarts = CounterMetricFamily("ticketd_worker_restarts", "child processes restarted "
                                        "since ticketd started", labels=["role"])
         for role, n in sorted(self.restarts().items()):
@@ -76,9 +80,10 @@ class StoreCollector(Collector):
     def _queues(self) -> Iterator:
         now = utcnow()
         waiting = Spool.select().where(Spool.state == "new")
-        oldest = waiting.order_by(Spool.id).first()
+        oldest = waiting.select(Spool.received_at).order_by(Spool.id).first()
         pending = Outbox.select().where(Outbox.status == "pending")
-        oldest_notice = pending.order_by(Outbox.created_at).first()
+        oldest_notice = pending.select(Outbox.created_at).order_by(
+            Outbox.created_at).first()
         yield _gauge("ticketd_spool_waiting", "mail waiting to be processed", waiting.count())
         yield _gauge("ticketd_spool_oldest_waiting_seconds", "age of the oldest mail waiting",
                      _age(now, oldest.received_at if oldest else None))
@@ -98,7 +103,9 @@ class StoreCollector(Collector):
         yield notices
         relay = GaugeMetricFamily("ticketd_relay_consecutive_failures", "failed attempts in "
                                   "a row at the outbound relay", labels=["relay"])
-        for r in RelayHealth.select():
+        from daemon.service.health import relay_key
+
+        for r in RelayHealth.select().where(RelayHealth.relay == relay_key(self.config)):
             relay.add_metric([r.relay], r.failures)
         yield relay
 

@@ -6,9 +6,11 @@ up(step). They run forward only, in order, each in a transaction per store,
 and are written against frozen table names and SQL, never against today's
 models, so an old step still means what it meant. peewee's playhouse.migrate
 does the portable ALTERs; Alembic would need a second model layer
-(SQLAlchemy) beside peewee's. Version 1 is the first release's schema (spool
-and tickets in one database); a fresh database is created at the latest
-version directly by `ticketd run`.
+(SQLAlchemy) beside peewee's. A step may also define applied(step): then it
+runs even below the stored version when it finds itself missing (steps from
+parallel branches merge in any order), so it must be idempotent. Version 1 is
+the first release's schema (spool and tickets in one database); a fresh
+database is created at the latest version directly by `ticketd run`.
 """
 
 from __future__ import annotations
@@ -75,7 +77,11 @@ def pending(step: Step) -> tuple[int | None, list[ModuleType]]:
     version = stored_version(step.tickets, "meta")
     if version is None:
         return None, []
-    return version, [m for m in steps() if m.VERSION > version]
+    # A step numbered below the stored version may still be missing: steps written in
+    # parallel branches (7, 8, 9) merge in any order. A step that can tell (`applied`) runs
+    # when it finds itself missing; it must be idempotent.
+    return version, [m for m in steps() if m.VERSION > version or (
+        hasattr(m, "applied") and not m.applied(step))]
 
 
 def migrate(tickets_url: str, spool_url: str, dry_run: bool = False) -> list[str]:
@@ -94,7 +100,8 @@ def migrate(tickets_url: str, spool_url: str, dry_run: bool = False) -> list[str
             if not dry_run:
                 log.info("migrating to schema %s: %s", module.VERSION, module.SUMMARY)
                 module.up(step)
-                stamp(step, module.VERSION)
+                stamp(step, max(module.VERSION, version))
+                version = max(module.VERSION, version)
         return lines or [f"schema {version}: up to date"]
     finally:
         for db in {id(step.tickets): step.tickets, id(step.spool): step.spool}.values():

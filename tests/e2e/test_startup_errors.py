@@ -55,3 +55,18 @@ def test_point_6_unreachable_database_is_one_line_and_exit_75(tmp_path):
     (line,) = r.stderr.strip().splitlines()
     assert line.startswith("ticketd: cannot start: daemon.database: cannot open "
                            f"postgresql://nobody@127.0.0.1:{port}/ticketd")
+
+
+def test_point_6_unreadable_secret_is_one_line_and_exit_2(tmp_path):
+    (tmp_path / "config.toml").write_text(config_text(directory="outbox", extra="""
+        [[imap]]
+        name = "support"
+        host = "127.0.0.1"
+        username = "support"
+        password_file = "missing.secret"
+        """))
+    r = run(tmp_path, "run")
+    assert r.returncode == 2  # an invalid config: the unit does not restart over it
+    (line,) = r.stderr.strip().splitlines()
+    assert line.startswith("ticketd: cannot start: ") and "password_file: cannot read" in line
+    assert "missing.secret" in line

@@ -112,3 +112,17 @@ def test_point_1_failed_notice_acknowledged_clears_the_alarm(daemon, sink):
     daemon.cli("outbox", "ack", "--all")
     wait_for(lambda: healthy(daemon), what="status 0 after the acknowledgement")
     assert all(o["acknowledged_at"] for o in daemon.outbox() if o["status"] == "failed")
+
+
+def test_point_1_a_notice_waiting_past_the_threshold_names_the_relay(daemon_factory, sink):
+    sink.stop()
+    daemon = daemon_factory(config_text(sink.port, extra="""
+        [status]
+        relay_failures = 1000
+        outbox_waiting_seconds = 2
+        """))
+    daemon.send(make_mail())
+    found = wait_for(lambda: [p for p in problems(daemon) if "has waited" in p], timeout=30,
+                     what="status naming the waiting notice")
+    assert f"to be sent via 127.0.0.1:{sink.port}" in found[0]
+    assert not any(p.startswith("relay ") for p in problems(daemon))  # below its threshold

@@ -36,6 +36,17 @@ def frozen(db: pw.Database):
     return RelayHealth
 
 
+SPOOL_COLUMNS = ("acknowledged_at", "decision", "processing_ms")
+
+
+def applied(step) -> bool:
+    """Whether this store has schema 8's columns: a store stamped 9 by a branch without
+    this step gets it from `ticketd migrate`."""
+    return (set(SPOOL_COLUMNS) <= step.columns(step.spool, "spool")
+            and "acknowledged_at" in step.columns(step.tickets, "outbox")
+            and step.has_table(step.tickets, "relayhealth"))
+
+
 def up(step) -> None:
     for db, adds in ((step.spool, [("spool", "acknowledged_at", pw.DateTimeField(null=True)),
                                    ("spool", "decision", pw.TextField(null=True)),
