@@ -107,8 +107,30 @@ def _unique(pairs) -> tuple[tuple[str, str], ...]:
         addr = addr.strip().lower()
         if _ADDR.match(addr) and addr not in seen:
             seen.add(addr)
-            out.append((name.strip(), addr))
+            out.append((display_name(name), addr))
     return tuple(out)
+
+
+_AT_SIGNS = ("@", "\uff20", "\ufe6b")  # @, fullwidth and small commercial at
+
+
+def display_name(name: str) -> str:
+    """A display name fit to show beside its address: without control characters, and
+    empty when it holds an address of its own (`"alice@example.com" <evil@x>` must not
+    show as alice)."""
+    name = strip_controls(name or "").strip()
+    return "" if any(a in name for a in _AT_SIGNS) else name
+
+
+_CONTROLS = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0),
+                           0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+                           *range(0x2066, 0x206A)])
+
+
+def strip_controls(text: str) -> str:
+    """Text without control characters, terminal escapes (ESC, CSI) and bidi overrides;
+    line feeds and tabs stay."""
+    return (text or "").translate(_CONTROLS)
 
 
 def split_plus(addr: str) -> tuple[str, str | None]:

@@ -26,7 +26,7 @@ def body(m) -> str:
 
 def _reply_headers(m: EmailMessage, notice, frm: str, prefix: str, headers) -> None:
     m["From"] = frm
-    m["To"] = notice["From"]
+    m["To"] = notice["Reply-To"] or notice["From"]  # as a mail client answers
     m["Subject"] = f"{prefix} {notice['Subject']}"
     m["Date"] = format_datetime(datetime.now(UTC))
     m["Message-ID"] = make_msgid(domain="example.com")
@@ -73,6 +73,15 @@ def outlook_reply(notice, text: str, frm="Alice Doe <alice@example.com>",
         f'<b>To:</b> {html.escape(frm)}<br><b>Subject:</b> {html.escape(notice["Subject"])}'
         f'</p></div><p class="MsoNormal">{original}</p></div></body></html>',
         subtype="html")
+    return m
+
+
+def forged_reply(notice, text: str, frm="Alice Doe <alice@example.com>",
+                 headers=None) -> EmailMessage:
+    """What a forger writes who has seen a notice's subject but never received it: to the
+    support address, without the staff member's reply token."""
+    m = gmail_reply(notice, text, frm=frm, headers=headers)
+    m.replace_header("To", "support@example.com")
     return m
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import logging
 import os
 import sys
 
@@ -28,7 +27,8 @@ COMMANDS = {
     "explain": "daemon.cli.explain", "tickets": "daemon.cli.tickets",
     "outbox": "daemon.cli.outbox", "quarantine": "daemon.cli.quarantine",
     "migrate": "daemon.cli.migrate", "purge": "daemon.cli.purge", "report": "daemon.cli.report",
-    "import": "daemon.cli.import_mail",
+    "import": "daemon.cli.import_mail", "mail": "daemon.cli.mail",
+    "bounces": "daemon.cli.bounces",
 }
 
 
@@ -85,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     ol.add_argument("--json", action="store_true")
     orr = o.add_parser("retry", help="send a failed or waiting notice now (all without ID)")
     orr.add_argument("id", type=int, nargs="?")
+    o.add_parser("drop", help="do not send this notice (failed or waiting)").add_argument(
+        "id", type=int)
+    _ack_parser(o, "failed notices")
     q = sub.add_parser("quarantine", help="mail that could not be processed, kept").\
         add_subparsers(dest="action", required=True)
     ql = q.add_parser("list", help="the quarantined mail and why")
@@ -93,7 +96,40 @@ def build_parser() -> argparse.ArgumentParser:
                        ("retry", "process it again (after a fix)"),
                        ("drop", "delete it for good")):
         q.add_parser(name, help=what).add_argument("id", type=int)
+    _ack_parser(q, "quarantined mail")
+    _mail_parser(sub)
+    b = sub.add_parser("bounces", help="addresses marked bouncing (no automatic notices)"
+                       ).add_subparsers(dest="action", required=True)
+    b.add_parser("list", help="every marked address").add_argument("--json",
+                                                                    action="store_true")
+    b.add_parser("clear", help="undo a mark: notices are sent to ADDR again").add_argument(
+        "address")
     return p
+
+
+def _ack_parser(sub, what: str) -> None:
+    ack = sub.add_parser("ack", help=f"{what} seen: `ticketd status` stops naming it")
+    which = ack.add_mutually_exclusive_group(required=True)
+    which.add_argument("id", type=int, nargs="?")
+    which.add_argument("--all", action="store_true")
+
+
+def _mail_parser(sub) -> None:
+    from daemon.states import Outcome
+
+    m = sub.add_parser("mail", help="the mail log: every accepted mail and what became of it"
+                       ).add_subparsers(dest="action", required=True)
+    ml = m.add_parser("list")
+    ml.add_argument("--since", help="a date, a time, or a span back from now (2h, 7d)")
+    ml.add_argument("--outcome", choices=[o.value for o in Outcome])
+    ml.add_argument("--from", dest="sender", help="envelope or header sender (an address, "
+                                                  "or @domain)")
+    ml.add_argument("--limit", type=int, default=100, help="newest N (default 100; 0 = all)")
+    ml.add_argument("--json", action="store_true")
+    ms = m.add_parser("show")
+    ms.add_argument("id", type=int)
+    ms.add_argument("--raw", action="store_true", help="the bytes as received")
+    ms.add_argument("--json", action="store_true")
 
 
 def _tickets_parser(sub) -> None:
@@ -137,15 +173,28 @@ def config_path(arg: str | None) -> str:
     return arg or os.environ.get("TICKETD_CONFIG") or "config.toml"
 
 
-def setup_logging(level: str = "INFO", role: str = "") -> None:
-    where = f" [{role}]" if role else ""
-    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO), stream=sys.stderr,
-                        format=f"%(asctime)s %(levelname)s{where} %(name)s: %(message)s")
-    # aiosmtpd logs every SMTP line at INFO; our own log says what matters.
-    logging.getLogger("mail.log").setLevel(logging.WARNING)
-    # mail-parser warns about every part it does not decode itself (delivery reports,
-    # calendars); ticketd decodes those parts, so the warning only adds noise.
-    logging.getLogger("mailparser").setLevel(logging.ERROR)
+class SafeText:
+    """stdout/stderr without control characters or terminal escapes: a subject or a
+    name from a mail must not move the admin's cursor or retitle their terminal. The
+    binary stream (`quarantine show`, `mail show --raw`) stays untouched."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from parsers.addresses import strip_controls
+
+        # a carriage return stays: progress bars redraw their line with it
+        return self._stream.write("\r".join(strip_controls(t) for t in text.split("\r")))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def private_files() -> None:
+    """The database, spool, outbox and key files are 0600/0640 whatever the umask."""
+    old = os.umask(0o027)
+    os.umask(old | 0o027)
 
 
 def config_anywhere(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -161,6 +210,9 @@ def config_anywhere(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    private_files()
+    if not isinstance(sys.stdout, SafeText):
+        sys.stdout, sys.stderr = SafeText(sys.stdout), SafeText(sys.stderr)
     args = config_anywhere(build_parser()).parse_args(argv)
     path = config_path(args.config)
     from daemon.config import ConfigError, load_config
@@ -174,7 +226,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {problem}", file=sys.stderr)
         return EX_TEMPFAIL if piped else EXIT_CONFIG  # the MTA keeps the mail meanwhile
     role = f"{args.role}-{args.index}".rstrip("-") if args.command == "child" else ""
-    setup_logging(config.daemon.log_level, role)
+    from daemon.service.logs import setup_logging
+
+    setup_logging(config.daemon.log_level, role, config.daemon.log_format)
     from daemon.store import SchemaError
 
     try:

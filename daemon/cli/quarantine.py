@@ -1,4 +1,8 @@
-"""`ticketd quarantine list | show | retry | drop`: mail that could not become a ticket."""
+"""`ticketd quarantine list | show | retry | drop | ack`: mail that could not become a ticket.
+
+Quarantined mail makes `ticketd status` exit 1 until it is retried, dropped or
+acknowledged (`ack ID` or `ack --all`: seen, kept for a retry until
+[retention] quarantine_days)."""
 
 from __future__ import annotations
 
@@ -24,6 +28,10 @@ def run(args, path: str, config: Config) -> int:
                                 views.short(s.reason, 60)] for s in rows],
                               ["ID", "RECEIVED", "SOURCE", "SIZE", "REASON"]))
         return 0
+    if args.action == "ack":
+        n = spool.acknowledge(db, None if args.all else args.id)
+        print(f"{n} quarantined mail(s) acknowledged")
+        return 0 if n or args.all else EXIT_NOT_FOUND
     row = Spool.get_or_none((Spool.id == args.id) & (Spool.state == "quarantined"))
     if row is None:
         print(f"ticketd: no quarantined message #{args.id}", file=sys.stderr)

@@ -14,6 +14,7 @@ def run(args, path: str, config: Config) -> int:
         from daemon.service.child import child_main
 
         return child_main(path, config, args.role, args.index)
+    from daemon.service.preflight import StartupProblem
     from daemon.service.supervisor import run_daemon
 
     try:
@@ -21,3 +22,6 @@ def run(args, path: str, config: Config) -> int:
     except TemplateError as exc:
         print(f"ticketd: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    except StartupProblem as exc:  # one line, no traceback; the code tells systemd why
+        print(f"ticketd: cannot start: {exc}", file=sys.stderr)
+        return exc.code

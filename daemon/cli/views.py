@@ -87,12 +87,14 @@ def outbox_json(o: Outbox) -> dict:
         "subject": o.subject, "message_id": o.message_id, "status": o.status,
         "attempts": o.attempts, "next_attempt_at": iso(o.next_attempt_at),
         "last_error": o.last_error, "created_at": iso(o.created_at), "sent_at": iso(o.sent_at),
+        "acknowledged_at": iso(o.acknowledged_at),
     }
 
 
 def quarantine_json(s: Spool) -> dict:
     return {"id": s.id, "received_at": iso(s.received_at), "source": s.source,
-            "reason": (s.reason or "").splitlines()[0] if s.reason else "", "size": s.size}
+            "reason": (s.reason or "").splitlines()[0] if s.reason else "", "size": s.size,
+            "acknowledged_at": iso(s.acknowledged_at)}
 
 
 def table(rows: list[list[str]], headers: list[str]) -> str:

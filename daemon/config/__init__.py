@@ -24,6 +24,7 @@ from daemon.config.schema import (
     FormsConfig,
     ImapConfig,
     LimitsConfig,
+    MetricsConfig,
     OutboundConfig,
     QueueConfig,
     ReportsConfig,
@@ -33,14 +34,16 @@ from daemon.config.schema import (
     SlaConfig,
     SmtpConfig,
     StaffConfig,
+    StatusConfig,
     TicketsConfig,
 )
 
 __all__ = [
     "ASSIGN_STRATEGIES", "FIELD_TYPES", "PRIORITIES", "RULE_FIELDS", "SLA_ACTIONS", "SLA_TIMERS",
     "STATUSES", "WEEKDAYS", "CalendarConfig", "Config", "ConfigError", "CustomerConfig",
-    "DaemonConfig", "FieldConfig", "FormsConfig", "ImapConfig", "LimitsConfig",
+    "DaemonConfig", "FieldConfig", "FormsConfig", "ImapConfig", "LimitsConfig", "MetricsConfig",
     "OutboundConfig", "QueueConfig", "ReportsConfig", "RetentionConfig", "RuleConfig",
-    "SecurityConfig", "SlaConfig", "SmtpConfig", "StaffConfig", "TicketsConfig",
+    "SecurityConfig", "SlaConfig", "SmtpConfig", "StaffConfig", "StatusConfig",
+    "TicketsConfig",
     "config_from_dict", "load_config",
 ]

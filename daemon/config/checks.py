@@ -61,6 +61,13 @@ def check_semantics(c: Config) -> list[str]:
     if c.daemon.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         p.append(f"daemon.log_level: {c.daemon.log_level!r} is not one of DEBUG, INFO, WARNING, "
                  "ERROR")
+    if c.daemon.log_format not in ("text", "json"):
+        p.append("daemon.log_format: must be text or json")
+    if c.metrics.listen and not _is_hostport(c.metrics.listen):
+        p.append(f"metrics.listen: {c.metrics.listen!r} is not host:port")
+    elif c.metrics.listen and not _is_loopback(c.metrics.listen.rpartition(":")[0]):
+        p.append("metrics.listen: must be a loopback address (127.0.0.1, [::1], localhost): "
+                 "the endpoint has no authentication")
     if not c.daemon.database.startswith(("sqlite:///", "postgresql://", "postgres://")):
         scheme = c.daemon.database.partition(":")[0]  # the rest may hold a password
         p.append(f"daemon.database: must start with sqlite:/// or postgresql://, not {scheme!r}")
@@ -215,6 +222,18 @@ def secure_endpoint(url: str) -> bool:
 def _is_address(text: str) -> bool:
     parsed = parse_address(text)
     return parsed is not None and parsed[1] == text.strip().lower()
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    host = host.strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _is_hostport(text: str) -> bool:

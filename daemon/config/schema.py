@@ -48,6 +48,7 @@ class DaemonConfig:
                           "CPU")
     templates: str = opt("", "folder of template overrides; empty = the shipped templates")
     log_level: str = opt("INFO", "DEBUG, INFO, WARNING or ERROR")
+    log_format: str = opt("text", 'text, or "json": one JSON object a line, for log shippers')
     batch_size: int = opt(20, "spooled messages processed per transaction at most")
     lock_timeout_seconds: int = opt(30, "SQLite: wait this long for a lock, then answer 451")
     claim_seconds: int = opt(60, "a worker's lease on spooled mail it is processing")
@@ -65,6 +66,9 @@ class SmtpConfig:
     hostname: str = opt("", "name announced in the greeting; empty = the host name")
     max_message_bytes: int = opt(26214400, "larger messages are refused with 552")
     recipients: list[str] = opt([], "accepted RCPT addresses or @domains; empty = any")
+    max_sessions: int = opt(100, "SMTP sessions open at once; more are answered 421")
+    max_sessions_per_client: int = opt(10, "sessions open at once from one client address")
+    idle_timeout_seconds: int = opt(60, "a session silent this long is closed")
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,11 @@ class TicketsConfig:
     trust_reply_to: list[str] = opt(
         [], "From addresses or @domains (web forms) whose Reply-To names the real requester")
     status_requests_per_hour: int = opt(3, "answers to a 'status' mail per sender per hour")
+    max_participants_per_mail: int = opt(10, "Cc'd addresses one mail adds to a ticket at most")
+    max_participants_per_ticket: int = opt(30, "participants of one ticket at most")
+    staff_notices_per_ticket_per_hour: int = opt(
+        10, "new-ticket and follow-up notices to staff per ticket per hour (stops a loop of "
+            "two autoresponders)")
 
 
 @dataclass(frozen=True)
@@ -151,10 +160,33 @@ class RetentionConfig:
 
 
 @dataclass(frozen=True)
+class StatusConfig:
+    relay_failures: int = opt(3, "`ticketd status` names the relay after this many failed "
+                                 "attempts in a row")
+    outbox_waiting_seconds: int = opt(900, "... or when a notice has waited this long to be "
+                                           "sent")
+    spool_waiting_seconds: int = opt(300, "... and the spool when mail has waited this long "
+                                          "to be processed")
+
+
+@dataclass(frozen=True)
+class MetricsConfig:
+    listen: str = opt("", "host:port of the Prometheus endpoint (/metrics), e.g. "
+                          "127.0.0.1:9325; empty = off")
+
+
+@dataclass(frozen=True)
 class SecurityConfig:
     trust_authentication_results: str = opt(
         "", "authserv-id whose Authentication-Results vouch for staff senders; empty = off"
     )
+    staff_reply_token: bool = opt(
+        True, "staff commands and relays need the reply token that every notice to staff "
+              "carries in its Reply-To (or a pass of trust_authentication_results); false "
+              "with trust_authentication_results empty trusts the From line alone")
+    secret_file: str = opt("ticketd.secret", "key of the reply tokens, created (0600) by "
+                                             "`ticketd run`; keep it in the state directory; "
+                                             "hosts sharing one database need the same file")
 
 
 @dataclass(frozen=True)
@@ -268,6 +300,8 @@ class Config:
     security: SecurityConfig = opt(SecurityConfig())
     limits: LimitsConfig = opt(LimitsConfig())
     retention: RetentionConfig = opt(RetentionConfig())
+    status: StatusConfig = opt(StatusConfig())
+    metrics: MetricsConfig = opt(MetricsConfig())
     imap: list[ImapConfig] = opt([])
     staff: list[StaffConfig] = opt([])
     queues: list[QueueConfig] = opt([])

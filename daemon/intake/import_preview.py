@@ -43,6 +43,9 @@ class Overlay:
                 return self.threads[mid], "In-Reply-To" if position == 0 else "References"
         return self.base.ticket_by_message_ids(ids)
 
+    def we_sent(self, message_id: str) -> bool:
+        return self.base.we_sent(message_id)
+
     def record(self, d: Decision) -> None:
         plan, mid = d.plan, d.msg.message_id
         if plan.action == Action.CREATE:

@@ -16,6 +16,7 @@ from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Session
 from aiosmtpd.smtp import Envelope as SmtpEnvelope
 
+from daemon.intake.sessions import SessionLimits, limited, quiet_logs
 from daemon.store import spool
 from daemon.store.spool import Envelope, Spooled
 
@@ -127,12 +128,14 @@ def make_acceptor(recipients: list[str]):
 
 
 async def start_server(handler: SpoolHandler, host: str, port: int, hostname: str,
-                       max_bytes: int, protocol: str) -> asyncio.base_events.Server:
+                       max_bytes: int, protocol: str, limits: SessionLimits | None = None,
+                       idle_seconds: float = 60) -> asyncio.base_events.Server:
     loop = asyncio.get_running_loop()
-    cls = LMTP if protocol == "lmtp" else SMTP
+    cls = limited(LMTP if protocol == "lmtp" else SMTP, limits or SessionLimits(100, 10))
+    quiet_logs()
 
     def factory():
         return cls(handler, data_size_limit=max_bytes, hostname=hostname or None,
-                   ident="ticketd", enable_SMTPUTF8=True)
+                   ident="ticketd", enable_SMTPUTF8=True, timeout=idle_seconds)
 
     return await loop.create_server(factory, host=host, port=port)

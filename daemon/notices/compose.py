@@ -18,6 +18,7 @@ from email.quoprimime import body_encode
 from email.utils import encode_rfc2231, format_datetime, formataddr
 
 from daemon.store.models import utcnow
+from parsers.addresses import strip_controls
 
 OWN_HEADER = "X-Ticketd-Ticket"
 MAX_REFERENCES = 20
@@ -49,7 +50,9 @@ class OutgoingMail:
 
 
 def one_line(text: str) -> str:
-    return " ".join((text or "").split())
+    """One line, without control characters or terminal escapes (a subject is shown by
+    mail clients and terminals alike)."""
+    return " ".join(strip_controls(text or "").split())
 
 
 def bare(addr: str) -> str:

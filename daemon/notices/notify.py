@@ -17,9 +17,10 @@ import peewee as pw
 from daemon.config import Config
 from daemon.notices.compose import new_message_id
 from daemon.notices.render import CUSTOMER_FACING
+from daemon.staff.tokens import FORWARD, StaffTokens, staff_tokens
 from daemon.store import repository, rows
 from daemon.store.models import Message, Outbox, Ticket, utcnow
-from parsers.addresses import parse_address
+from parsers.addresses import parse_address, split_plus
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,18 @@ def stored_message(message_id: int, from_addr: str, from_name: str) -> dict:
 
 
 class Notifier:
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, tokens: StaffTokens | None = None):
         self.config = config
         self.sender = sender_from_config(config)
+        self.own = frozenset({self.sender.address} | {a.lower() for q in config.queues
+                                                       for a in q.addresses})
+        self.staff = frozenset(m.email.lower() for m in config.staff)
+        self.tokens = tokens or staff_tokens(config)
+
+    def is_own(self, addr: str) -> bool:
+        """Our own addresses (support+anything@ too): never mailed, so never a loop."""
+        a = (addr or "").lower()
+        return a in self.own or split_plus(a)[0] in self.own
 
     def notice(self, ticket: Ticket, template: str, to: list[str], *, message: dict,
                in_reply_to: str | None, auto_submitted: str | None = "auto-generated",
@@ -79,20 +89,47 @@ class Notifier:
         """Queue `template` for `to`; returns its Message-ID, or None when nobody is left.
         `thread` (the ticket's Message-IDs, oldest first) saves a query when known (a notice
         to staff: one to the customer's side references only what that side has seen)."""
-        to = [a for a in dict.fromkeys(to) if a and a != self.sender.address]
-        cc = [a for a in dict.fromkeys(cc) if a and a not in to and a != self.sender.address]
+        to = [a for a in dict.fromkeys(to) if a and not self.is_own(a)]
+        cc = [a for a in dict.fromkeys(cc) if a and a not in to and not self.is_own(a)]
         if not to:
             return None
         refs = self._references(ticket.id, to + cc, thread)
         context = {"ticket": ticket_context(self.config, ticket), "message": message,
                    "tag": tag_of(self.config, ticket.id), "support_name": self.sender.name,
                    "support_address": self.sender.address, "recipient": to[0], **(extra or {})}
-        mid = self._queue(template, to, cc, context, ticket.id, rate_key, {
+        headers = {
             "from_name": from_name or self.sender.name, "auto_submitted": auto_submitted,
             "in_reply_to": in_reply_to or (refs[-1] if refs else None),
             "references": list(refs),
             "attachments": [{"filename": a.filename, "content_type": a.content_type,
-                             "sha256": a.sha256, "size": a.size} for a in attachments]})
+                             "sha256": a.sha256, "size": a.size} for a in attachments]}
+        mids = [self._one(ticket, template, split, context, rate_key, headers, kind, attachments)
+                for split in self._split(ticket.id, to, cc)]
+        return mids[0]
+
+    def _split(self, ticket_id: int, to: list[str], cc: list[str]):
+        """(to, cc, reply_to) per mail: each staff member alone, with a Reply-To that
+        carries their token for this ticket; everyone else together, as before."""
+        if not self.tokens.usable:
+            yield to, cc, None
+            return
+        staff = [a for a in to + cc if a.lower() in self.staff]
+        rest_to = [a for a in to if a not in staff]
+        rest_cc = [a for a in cc if a not in staff]
+        for member in staff:
+            yield [member], [], self.tokens.reply_address(self.sender.address, member,
+                                                          ticket_id)
+        if rest_to or rest_cc:
+            yield (rest_to or rest_cc[:1]), (rest_cc if rest_to else rest_cc[1:]), None
+
+    def _one(self, ticket, template, to_cc, context, rate_key, headers, kind, attachments):
+        to, cc, reply_to = to_cc
+        context = {**context, "recipient": to[0]}
+        if reply_to:  # a staff member's own copy: where they forward customer mail
+            context.setdefault("forward_address", self.tokens.reply_address(
+                self.sender.address, to[0], FORWARD))
+        mid = self._queue(template, to, cc, context, ticket.id, rate_key,
+                          {**headers, "reply_to": reply_to})
         db = Message._meta.database
         message_row = rows.insert(db, Message, ticket=ticket.id, direction="out", kind=kind,
                                   from_addr=self.sender.address, to_addrs=to, cc_addrs=cc,

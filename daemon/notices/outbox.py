@@ -20,6 +20,7 @@ import peewee as pw
 from daemon.config import Config
 from daemon.notices.compose import OutgoingMail, build
 from daemon.notices.notify import sender_from_config
+from daemon.notices.relayhealth import record_relay
 from daemon.notices.render import Renderer, TemplateError
 from daemon.notices.senders import DirectorySender, PermanentFailure, RelaySender
 from daemon.states import OutboxStatus
@@ -73,8 +74,19 @@ class OutboxSender:
         stored = stored_texts([r.message_id for r in rows if r.intent])
         expand_stored_messages([r.intent for r in rows
                                 if r.intent and r.message_id not in stored])
-        tried = [self.try_one(row, stored.get(row.message_id)) for row in rows]
-        self.record(tried)
+        # Each send is recorded as soon as the relay took it, so a sender killed mid-batch
+        # repeats at most the one notice in flight; failures wait for the batch's end.
+        unsent = []
+        for row in rows:
+            t = self.try_one(row, stored.get(row.message_id))
+            if t.status == OutboxStatus.SENT:
+                self.record([t])
+            else:
+                unsent.append(t)
+        if unsent:
+            self.record(unsent)
+            if len(unsent) < len(rows):
+                self.failing = None  # the relay took some: it is up, those were refused
         return len(rows)
 
     def claim(self, limit: int) -> list[Outbox]:
@@ -123,6 +135,7 @@ class OutboxSender:
             cc=tuple(i["cc"]), subject=subject, body=body, message_id=row.message_id,
             ticket_id=row.ticket_id, in_reply_to=i.get("in_reply_to"),
             references=tuple(i.get("references") or ()), auto_submitted=i.get("auto_submitted"),
+            reply_to=i.get("reply_to"),
             attachments=attachment_data(i.get("attachments") or ()),
             date=datetime.fromisoformat(i["date"]))
 
@@ -138,9 +151,11 @@ class OutboxSender:
             for t in tried:
                 if t.status != OutboxStatus.SENT:
                     self._record_failure(t, now)
+            retries = [t for t in tried if t.status == "retry"]
+            record_relay(self.transport.where, now, len(sent), len(retries),
+                         retries[-1].error if retries else None)
         for t in tried:
             self._log(t)
-        retries = [t for t in tried if t.status == "retry"]
         if sent or not tried:
             self.failing = None
         elif retries:
@@ -193,18 +208,34 @@ def stored_texts(message_ids: list[str]) -> dict[str, tuple[str, str]]:
 
 
 def expand_stored_messages(intents: list[dict]) -> None:
-    """Fill in the subject and texts of the stored mails the intents name (one query)."""
-    messages = [i["context"].get("message") for i in intents]
-    named = [m for m in messages if isinstance(m, dict) and "stored" in m]
+    """Fill in the subject and texts of the stored mails the intents name (one query).
+    An automatic answer to a customer quotes a short excerpt only: a forged sender
+    must not make us mail a stranger 25 MB of somebody else's text."""
+    named = [(i["template"], i["context"]["message"]) for i in intents
+             if isinstance(i["context"].get("message"), dict)
+             and "stored" in i["context"]["message"]]
     if not named:
         return
     found = {m.id: m for m in Message.select(Message.id, Message.subject, Message.text,
                                              Message.visible_text)
-             .where(Message.id.in_([n["stored"] for n in named]))}
-    for n in named:
+             .where(Message.id.in_([n["stored"] for _, n in named]))}
+    for template, n in named:
         m = found.get(n["stored"])
-        n.update(subject=m.subject if m else "", text=m.text if m else "",
-                 visible_text=(m.visible_text or m.text) if m else "")
+        text, visible = (m.text, m.visible_text or m.text) if m else ("", "")
+        if template in EXCERPT_ONLY:
+            text, visible = excerpt(text), excerpt(visible)
+        n.update(subject=m.subject if m else "", text=text, visible_text=visible)
+
+
+EXCERPT_ONLY = ("ack", "status_reopened", "fields_missing", "attachments_omitted")
+EXCERPT_CHARS = 500
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    text = text or ""
+    if len(text) <= limit:
+        return text
+    return (text[:limit].rsplit(None, 1) or [""])[0].rstrip() + " [...]\n"
 
 
 def attachment_data(refs) -> tuple[tuple[str, str, bytes], ...]:
@@ -221,11 +252,35 @@ def retry_now(db: pw.Database, outbox_id: int | None) -> int:
     """`ticketd outbox retry [ID]`: make failed or waiting rows due now."""
     with write_transaction(db):
         q = Outbox.update(status=OutboxStatus.PENDING, next_attempt_at=utcnow(),
-                          claimed_until=None, claimed_by=None)
+                          claimed_until=None, claimed_by=None, acknowledged_at=None)
         cond = Outbox.status.in_([OutboxStatus.PENDING, OutboxStatus.FAILED])
         if outbox_id is not None:
             cond &= Outbox.id == outbox_id
         return q.where(cond).execute()
+
+
+def drop(db: pw.Database, outbox_id: int, actor: str) -> Outbox | None:
+    """`ticketd outbox drop ID`: a notice failed or still waiting is not sent; its ticket
+    keeps an event saying so. A sent one stays (it is history)."""
+    with write_transaction(db):
+        row = Outbox.get_or_none((Outbox.id == outbox_id) &
+                                 (Outbox.status != OutboxStatus.SENT))
+        if row is None:
+            return None
+        Outbox.delete().where(Outbox.id == outbox_id).execute()
+        if row.ticket_id and Ticket.get_or_none(Ticket.id == row.ticket_id):
+            repository.record(row.ticket_id, actor, "notice dropped", ", ".join(row.to_addrs),
+                              row.last_error)
+    return row
+
+
+def acknowledge(db: pw.Database, outbox_id: int | None) -> int:
+    """`ticketd outbox ack [ID]`: failed notices the admin has seen stop alarming status."""
+    cond = (Outbox.status == OutboxStatus.FAILED) & Outbox.acknowledged_at.is_null()
+    if outbox_id is not None:
+        cond &= Outbox.id == outbox_id
+    with write_transaction(db):
+        return Outbox.update(acknowledged_at=utcnow()).where(cond).execute()
 
 
 def release_claims(db: pw.Database, owner: str | None = None) -> int:

@@ -17,7 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment
 TEMPLATE_NAMES = (
     "ack", "staff_new", "staff_followup", "assigned", "relay", "note", "command_error",
     "status_resolved", "status_reopened", "status_pending", "status_list", "attachments_omitted",
-    "fields_missing", "sla_reminder", "sla_escalated",
+    "fields_missing", "sla_reminder", "sla_escalated", "staff_unverified",
 )
 CUSTOMER_FACING = ("ack", "relay", "status_resolved", "status_reopened", "status_pending",
                    "attachments_omitted", "fields_missing")
@@ -25,7 +25,8 @@ CUSTOMER_FACING = ("ack", "relay", "status_resolved", "status_reopened", "status
 # gets these, plus its extras; the status list is about no one ticket.
 TICKET_NOTICE = ("ticket", "message", "tag", "support_name", "support_address", "recipient")
 EXTRAS = {
-    "ack": ("missing",), "staff_new": ("missing",), "staff_followup": ("missing",),
+    "ack": ("missing",), "staff_new": ("missing", "forward_address"),
+    "staff_followup": ("missing", "forward_address"), "staff_unverified": ("forward_address",),
     "status_reopened": ("missing",), "fields_missing": ("missing",),
     "assigned": ("actor",), "note": ("actor",), "command_error": ("errors",),
     "relay": ("staff_name", "status_change"), "attachments_omitted": ("omitted",),
@@ -153,6 +154,7 @@ def sample_context() -> dict:
         "staff_name": "Alice Doe", "status_change": "resolved",
         "recipient": "carol@customer.example", "actor": "Alice Doe",
         "errors": ["#status: 'finished' is not a status"], "tickets": [ticket],
+        "forward_address": "support+fwd.0123456789abcdef0123@example.com",
         "omitted": ["scan.tiff (30.0 MB): larger than the limit of 25.0 MB"],
         "missing": [{"name": "serial", "label": "Serial number"}],
         "sla": {"rule": "Urgent repairs", "timer": "first response", "at": "75%",

@@ -16,6 +16,9 @@ from daemon.notices.render import (
 )
 
 DESCRIPTIONS = {
+    "forward_address": "the staff member's own address for forwarding a customer's mail "
+                       "into a new ticket (it carries their reply token; empty when tokens "
+                       "are off)",
     "ticket": "the ticket as it is at this change",
     "ticket.id": "its number",
     "ticket.tag": "its subject tag, e.g. `[Ticket #42]` (the prefix is `[tickets] tag_prefix`)",

@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 
-from daemon.config import Config, ConfigError, load_config
+from daemon.config import Config, load_config
 from daemon.service.loops import Beat, run_loop
 from daemon.store.db import Stores, open_stores
 from daemon.store.spool import owner_name
@@ -27,7 +27,10 @@ from daemon.store.spool import owner_name
 log = logging.getLogger("ticketd.child")
 
 HOUSEKEEPING_EVERY = 60.0
-NICE = 5  # children yield the CPU to the listener: a 250 is not kept waiting by ticket work
+# When the CPUs are busy, intake (the supervisor) goes first, then ticket work, then
+# sending: a 250 is not kept waiting by ticket work, and a burst becomes tickets (with
+# their notices queued) before the notices go out.
+NICE = {"worker": 5, "sender": 10, "housekeeper": 10}
 
 
 class Channel:
@@ -120,7 +123,7 @@ def child_main(config_path: str, config: Config, role: str, index: str = "") -> 
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, lambda *_: stopping.set())
     signal.signal(signal.SIGHUP, lambda *_: reload.set())
-    os.nice(NICE)  # intake (the supervisor) goes first when the CPUs are busy
+    os.nice(NICE[role])
     if role == "worker" and config.limits.worker_memory_mb:
         limit = config.limits.worker_memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(
@@ -152,7 +155,9 @@ def child_main(config_path: str, config: Config, role: str, index: str = "") -> 
 def _reloaded(path: str, old, role: str, stores: Stores, channel: Channel, index: str):
     try:
         config = load_config(path)
-        return ROLES[role](config, stores, channel, index)
-    except (ConfigError, Exception) as exc:
+        new = ROLES[role](config, stores, channel, index)
+    except Exception as exc:  # invalid config, a template: the running one stays
         log.error("reload refused, keeping the running config: %s", str(exc).splitlines()[0])
         return old
+    old.close()  # the sender's relay connection
+    return new

@@ -16,8 +16,10 @@ import os
 import signal
 import sys
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
+
+from daemon.service.sdnotify import child_environment
 
 log = logging.getLogger("ticketd.supervisor")
 
@@ -54,6 +56,7 @@ class Children:
         self.all = [Child("worker", str(i + 1)) for i in range(workers)]
         self.all += [Child("sender"), Child("housekeeper")]
         self.restarts: deque[float] = deque()
+        self.restarted: Counter[str] = Counter()  # role -> restarts since start (metrics)
         self.stopping = False
         self.gave_up = asyncio.Event()  # too many restarts: ticketd should exit as a whole
         self.tasks: list[asyncio.Task] = []
@@ -86,7 +89,8 @@ class Children:
         if child.index:
             cmd.append(child.index)
         child.proc = await asyncio.create_subprocess_exec(
-            *cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+            *cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            env=child_environment())  # only the main process speaks to systemd
         child.started = child.last_heard = time.monotonic()
         self.tasks.append(asyncio.create_task(self._listen(child, child.proc)))
 
@@ -110,6 +114,7 @@ class Children:
     async def _restart(self, child: Child, how: str) -> None:
         now = time.monotonic()
         self.restarts.append(now)
+        self.restarted[child.role] += 1
         while self.restarts and now - self.restarts[0] > RESTART_WINDOW:
             self.restarts.popleft()
         if len(self.restarts) > self.restart_limit:

@@ -16,7 +16,17 @@ import peewee as pw
 from daemon.cli.views import iso
 from daemon.config import Config, ImapConfig
 from daemon.store.db import SchemaError
-from daemon.store.models import Heartbeat, ImapState, MailboxHealth, Outbox, Spool, utcnow
+from daemon.store.models import (
+    Heartbeat,
+    ImapState,
+    MailboxHealth,
+    Outbox,
+    RelayHealth,
+    Spool,
+    utcnow,
+)
+
+STOPPED = "ticketd run is stopped: no mail is processed or sent"
 
 
 def stale_after(cfg: ImapConfig) -> timedelta:
@@ -46,7 +56,7 @@ def loops(now, problems: list[str], after: timedelta) -> list[dict]:
     if not supervisors:
         problems.append("ticketd run has never run on this spool")
     elif all(h["stopped"] for h in supervisors):
-        problems.append("ticketd run is stopped: no mail is processed or sent")
+        problems.append(STOPPED)
     return out
 
 
@@ -86,23 +96,64 @@ def status(config: Config) -> dict:
             problems.append(f"imap {cfg.name}: last successful check {entry['age_seconds']} s "
                             "ago")
         mailboxes.append(entry)
+    spool = spool_health(config, now, problems)
+    outbox = outbox_health(config, now, problems)
+    stopped = STOPPED in problems
+    if stopped and (spool["waiting"] or outbox["pending"]):  # say what is held up
+        problems[problems.index(STOPPED)] = (
+            f"{STOPPED}; {spool['waiting']} mail(s) waiting, {outbox['pending']} "
+            "notice(s) pending")
+    return {"healthy": not problems, "problems": problems, "processes": processes,
+            "mailboxes": mailboxes, "spool": spool, "outbox": outbox,
+            "relay": outbox.pop("relay")}
+
+
+def spool_health(config: Config, now, problems: list[str]) -> dict:
+    """Mail waiting too long, and mail quarantined since the admin last acknowledged."""
     spool_new = Spool.select().where(Spool.state == "new")
     oldest = spool_new.order_by(Spool.id).first()
     backlog_age = int((now - oldest.received_at).total_seconds()) if oldest else 0
-    if backlog_age > 300:
+    if backlog_age > config.status.spool_waiting_seconds:
         problems.append(f"spool: mail waiting for {backlog_age} s to be processed")
-    failed = Outbox.select().where(Outbox.status == "failed").count()
-    if failed:
-        problems.append(f"outbox: {failed} mail(s) failed for good (ticketd outbox list)")
-    quarantined = Spool.select().where(Spool.state == "quarantined").count()
-    return {
-        "healthy": not problems, "problems": problems, "processes": processes,
-        "mailboxes": mailboxes,
-        "spool": {"waiting": spool_new.count(), "oldest_waiting_seconds": backlog_age,
-                  "quarantined": quarantined},
-        "outbox": {"pending": Outbox.select().where(Outbox.status == "pending").count(),
-                   "failed": failed},
-    }
+    quarantined = Spool.select().where(Spool.state == "quarantined")
+    unseen = quarantined.where(Spool.acknowledged_at.is_null()).count()
+    if unseen:
+        problems.append(f"quarantine: {unseen} mail(s) quarantined since last acknowledged "
+                        "(ticketd quarantine list; then retry, drop or ack)")
+    return {"waiting": spool_new.count(), "oldest_waiting_seconds": backlog_age,
+            "quarantined": quarantined.count(), "quarantined_unacknowledged": unseen}
+
+
+def outbox_health(config: Config, now, problems: list[str]) -> dict:
+    """The relay failing now (attempts in a row, or a notice waiting too long), and
+    notices failed for good that the admin has not dropped or acknowledged."""
+    relays = []
+    for r in RelayHealth.select().order_by(RelayHealth.relay):
+        relays.append({"relay": r.relay, "failures": r.failures,
+                       "failing_since": iso(r.failing_since), "last_error": r.last_error,
+                       "last_success_at": iso(r.last_success_at)})
+        if r.failures >= config.status.relay_failures:
+            problems.append(f"relay {r.relay}: {r.failures} failed attempts in a row since "
+                            f"{iso(r.failing_since)}: {r.last_error}")
+    pending = Outbox.select().where(Outbox.status == "pending")
+    oldest = pending.order_by(Outbox.created_at).first()
+    age = int((now - oldest.created_at).total_seconds()) if oldest else 0
+    if age > config.status.outbox_waiting_seconds:
+        error = f": {oldest.last_error}" if oldest.last_error else " (not tried yet)"
+        problems.append(f"outbox: notice #{oldest.id} has waited {age} s to be sent via "
+                        f"{relay_name(config)}{error}")
+    failed = Outbox.select().where(Outbox.status == "failed")
+    unseen = failed.where(Outbox.acknowledged_at.is_null()).count()
+    if unseen:
+        problems.append(f"outbox: {unseen} notice(s) failed for good (ticketd outbox list; "
+                        "then drop ID, or ack --all)")
+    return {"pending": pending.count(), "oldest_pending_seconds": age,
+            "failed": failed.count(), "failed_unacknowledged": unseen, "relay": relays}
+
+
+def relay_name(config: Config) -> str:
+    o = config.outbound
+    return f"folder {o.directory}" if o.directory else o.smtp
 
 
 def status_text(s: dict) -> str:
@@ -119,6 +170,10 @@ def status_text(s: dict) -> str:
         lines.append(f"spool: {sp['waiting']} waiting, {sp['quarantined']} quarantined")
     if ob:
         lines.append(f"outbox: {ob['pending']} pending, {ob['failed']} failed")
+    for r in s.get("relay") or ():
+        state = (f"{r['failures']} failed attempts in a row" if r["failures"] else
+                 f"last mail through at {r['last_success_at']}")
+        lines.append(f"relay {r['relay']}: {state}")
     return "\n".join(lines)
 
 
@@ -130,4 +185,4 @@ def safe_status(config: Config) -> dict:
         return status(config)
     except (pw.DatabaseError, SchemaError) as exc:
         return {"healthy": False, "problems": [f"database: {exc}"], "processes": [],
-                "mailboxes": [], "spool": {}, "outbox": {}}
+                "mailboxes": [], "spool": {}, "outbox": {}, "relay": []}

@@ -92,6 +92,9 @@ class Spool(SpoolModel):
     message_id = pw.TextField(null=True, index=True)  # from the raw headers, at intake
     subject = pw.TextField(null=True)  # decoded, once processed
     processed_at = UTCDateTimeField(null=True)
+    acknowledged_at = UTCDateTimeField(null=True)  # quarantined mail an admin has seen
+    decision = JSONField(null=True)  # what the worker decided and why (`mail show`)
+    processing_ms = pw.FloatField(null=True)  # reading, deciding, applying: the metrics
 
     class Meta:
         indexes = ((("mailbox", "dedupe_key"), True),
@@ -291,6 +294,7 @@ class Outbox(TicketModel):
     last_error = pw.TextField(null=True)
     created_at = UTCDateTimeField(default=utcnow, index=True)
     sent_at = UTCDateTimeField(null=True)
+    acknowledged_at = UTCDateTimeField(null=True)  # a failed notice an admin has seen
 
     class Meta:
         indexes = ((("status", "next_attempt_at"), False),  # the sender's claim
@@ -314,6 +318,17 @@ class AssignCursor(TicketModel):
     queue = pw.TextField(primary_key=True)
     last_assignee = pw.TextField(default="")  # the first release's cursor; unused since
     position = pw.IntegerField(default=0)
+
+
+class RelayHealth(TicketModel):
+    """The outbound relay as the sender last found it, for `ticketd status`."""
+
+    relay = pw.TextField(primary_key=True)  # host:port, or the outbox folder
+    failures = pw.IntegerField(default=0)  # consecutive failed attempts; 0 after a success
+    failing_since = UTCDateTimeField(null=True)
+    last_error = pw.TextField(null=True)
+    last_success_at = UTCDateTimeField(null=True)
+    checked_at = UTCDateTimeField(null=True)
 
 
 class ImapState(SpoolModel):
@@ -352,5 +367,5 @@ class Heartbeat(SpoolModel):
 
 TICKET_MODELS = [Meta, Ticket, Participant, Message, Blob, Attachment, Event, Outbox,
                  AssignCursor, BouncingAddress, Applied, StaffLoad, StaffLoadChange,
-                 TicketField, SlaClock]
+                 TicketField, SlaClock, RelayHealth]
 SPOOL_MODELS = [SpoolMeta, Spool, ImapState, MailboxHealth, Heartbeat]

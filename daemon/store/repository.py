@@ -44,6 +44,11 @@ class DbLookup:
                           participants=frozenset(participants_of(row[0])), queue=row[3],
                           assignee=row[4], closed_at=closed, version=row[6])
 
+    def we_sent(self, message_id: str) -> bool:
+        """Did ticketd send a mail with this Message-ID (queued, sent or failed)?"""
+        return rows.fetch_one(_db(), "SELECT 1 FROM outbox WHERE message_id = ?",
+                              message_id) is not None
+
     def fields(self, ticket_id: int) -> dict[str, str]:
         """The ticket's form field values: which required ones a reply still lacks."""
         from daemon.store.fields import values_of
@@ -62,6 +67,18 @@ class DbLookup:
             if mid in found:
                 return found[mid], ("In-Reply-To" if position == 0 else "References")
         return None
+
+
+    def said_before(self, ticket_id: int, from_addr: str, visible_text: str) -> bool:
+        """Did this sender send this very text on the ticket within the hour? (An
+        autoresponder does, each time it answers.)"""
+        if not visible_text.strip():
+            return False
+        since = Message.created_at.db_value(utcnow() - timedelta(hours=1))
+        return rows.fetch_one(
+            _db(), "SELECT 1 FROM message WHERE ticket_id = ? AND direction = 'in' AND "
+                   "from_addr = ? AND visible_text = ? AND created_at >= ? LIMIT 1",
+            ticket_id, from_addr, visible_text, since) is not None
 
 
 MAX_THREAD_IDS = 100  # a mail naming more Message-IDs is looked up by its first hundred
@@ -173,6 +190,23 @@ def acks_since(rate_key: str, since: datetime) -> int:
         _db(), "SELECT COUNT(*) FROM outbox WHERE rate_key = ? AND kind IN ('ack', "
                "'fields_missing') "
                "AND created_at >= ?", rate_key, Outbox.created_at.db_value(since))[0]
+
+
+STAFF_NOTICES = ("staff_new", "staff_followup")
+
+
+def serialise_rate_key(key: str) -> None:
+    """PostgreSQL: hold `key` until this transaction ends, so two workers do not both
+    count the same sender's acknowledgements before either has written its own."""
+    db = _db()
+    if is_postgres(db):
+        rows.fetch_one(db, "SELECT pg_advisory_xact_lock(hashtext(?))", "ack:" + key)
+
+
+def staff_notices_since(ticket_id: int, since: datetime) -> int:
+    return (Outbox.select().where((Outbox.ticket_id == ticket_id) &
+                                  Outbox.kind.in_(STAFF_NOTICES) &
+                                  (Outbox.created_at >= since)).count())
 
 
 def acks_to_domain_since(domain: str, since: datetime) -> int:

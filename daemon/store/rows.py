@@ -9,22 +9,49 @@ from __future__ import annotations
 
 import peewee as pw
 
-_cache: dict[tuple, tuple[str, list[pw.Field]]] = {}
+# Fields whose value goes to the driver as it is: no db_value call per row for them.
+PLAIN = (pw.TextField, pw.CharField, pw.IntegerField, pw.BigIntegerField)
 
 
-def _statement(db: pw.Database, model: type[pw.Model], columns: tuple[str, ...],
-               returning: bool) -> tuple[str, list[pw.Field]]:
-    key = (id(db), model, columns, returning)
-    found = _cache.get(key)
-    if found is None:
+class Statement:
+    """An INSERT for one table and set of given columns, made once: its SQL, the columns
+    the model fills in by default, and each column's conversion (None: as it is)."""
+
+    def __init__(self, db: pw.Database, model: type[pw.Model], given: tuple[str, ...],
+                 returning: bool):
         meta = model._meta
+        self.defaults = [(name, f.default) for name, f in meta.fields.items()
+                         if name not in given and not isinstance(f, pw.AutoField)
+                         and f.default is not None]
+        columns = given + tuple(name for name, _ in self.defaults)
         fields = [meta.fields[c] for c in columns]
+        # only the columns that need it are converted: (position, the field's db_value)
+        self.convert = [(i, f.db_value) for i, f in enumerate(fields) if type(f) not in PLAIN]
         names = ", ".join(_quoted(db, f.column_name) for f in fields)
         marks = ", ".join([db.param] * len(fields))
-        sql = f"INSERT INTO {_quoted(db, meta.table_name)} ({names}) VALUES ({marks})"
+        self.sql = f"INSERT INTO {_quoted(db, meta.table_name)} ({names}) VALUES ({marks})"
         if returning:
-            sql += f" RETURNING {_quoted(db, meta.primary_key.column_name)}"
-        found = _cache[key] = (sql, fields)
+            self.sql += f" RETURNING {_quoted(db, meta.primary_key.column_name)}"
+
+    def params(self, values: dict) -> list:
+        row = list(values.values())
+        for _, d in self.defaults:
+            row.append(d() if callable(d) else d)
+        for i, db_value in self.convert:
+            if row[i] is not None:
+                row[i] = db_value(row[i])
+        return row
+
+
+_cache: dict[tuple, Statement] = {}
+
+
+def _statement(db: pw.Database, model: type[pw.Model], given: tuple[str, ...],
+               returning: bool) -> Statement:
+    key = (id(db), model, given, returning)
+    found = _cache.get(key)
+    if found is None:
+        found = _cache[key] = Statement(db, model, given, returning)
     return found
 
 
@@ -33,39 +60,19 @@ def _quoted(db: pw.Database, name: str) -> str:
     return f"{left}{name}{right}"
 
 
-def _complete(model: type[pw.Model], values: dict) -> dict:
-    """Fill in the model's defaults for the columns not given."""
-    out = dict(values)
-    for name, field in model._meta.fields.items():
-        if name in out or isinstance(field, pw.AutoField):
-            continue
-        default = field.default
-        if default is None and field.null:
-            continue
-        if default is not None:
-            out[name] = default() if callable(default) else default
-    return out
-
-
-def _params(fields: list[pw.Field], values: dict) -> tuple:
-    return tuple(f.db_value(values[f.name]) for f in fields)
-
-
 def insert(db: pw.Database, model: type[pw.Model], **values) -> int:
     """One row; returns its primary key."""
-    values = _complete(model, values)
-    sql, fields = _statement(db, model, tuple(values), returning=True)
-    return db.execute_sql(sql, _params(fields, values)).fetchone()[0]
+    st = _statement(db, model, tuple(values), returning=True)
+    return db.execute_sql(st.sql, st.params(values)).fetchone()[0]
 
 
 def insert_many(db: pw.Database, model: type[pw.Model], rows: list[dict]) -> None:
-    """Several rows of one table in one executemany; ids are not returned."""
+    """Several rows of one table in one executemany (each with the same keys, in the same
+    order); ids are not returned."""
     if not rows:
         return
-    rows = [_complete(model, r) for r in rows]
-    sql, fields = _statement(db, model, tuple(rows[0]), returning=False)
-    cursor = db.cursor()
-    cursor.executemany(sql, [_params(fields, r) for r in rows])
+    st = _statement(db, model, tuple(rows[0]), returning=False)
+    db.cursor().executemany(st.sql, [st.params(r) for r in rows])
 
 
 def add(db: pw.Database, model: type[pw.Model], **values) -> None:

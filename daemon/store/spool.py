@@ -2,8 +2,9 @@
 
 States: new -> done | quarantined. Workers take rows with a lease (`claim`)
 that counts an attempt, so a message that kills its worker again and again is
-quarantined instead of looping. Duplicate deliveries (same Message-ID, or
-same bytes, in the same mailbox) are recognised on the way in and stored once.
+quarantined instead of looping. Duplicate deliveries (the
+same bytes below the MTAs' trace fields, in the same mailbox) are recognised on the
+way in and stored once; the mail log keeps a line for each repeat.
 The ticket store records which spool rows it applied (models.Applied), so a
 row whose `finish` was lost in a crash is finished, not processed, next time.
 """
@@ -13,7 +14,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import socket
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -73,6 +76,8 @@ class Finished:
     ticket_id: int | None = None
     subject: str | None = None
     quarantined: bool = False
+    decision: dict | None = None  # the `explain` of it, for `ticketd mail show`
+    ms: float | None = None  # how long it took to handle
 
 
 def owner_name(role: str = "", pid: int | None = None) -> str:
@@ -120,8 +125,33 @@ def release_dead_claims(db: pw.Database) -> int:
 
 # --- intake --------------------------------------------------------------------------
 
-def dedupe_key(raw: bytes, mid: str | None) -> str:
-    return f"mid:{mid}"[:255] if mid else "sha:" + hashlib.sha256(raw).hexdigest()
+# Trace fields an MTA puts on top of a message it relays: two deliveries of one mail
+# through two MX hosts differ only in these, and are still the same mail.
+TRACE = re.compile(rb"(?i)(received|return-path|delivered-to|x-original-to|"
+                   rb"x-envelope-(from|to))[ \t]*:")
+
+
+def dedupe_key(raw: bytes) -> str:
+    """The identity of a delivery: the hash of its bytes below the MTAs' trace fields.
+
+    Identical deliveries (an MTA retrying after a lost 250, two MX hosts, an IMAP copy)
+    share it; two different mails that share a Message-ID (a careless sender, or one
+    forging ours) do not, and both are kept (issue 12 point 7)."""
+    return "sha:" + hashlib.sha256(without_trace(raw)).hexdigest()
+
+
+def without_trace(raw: bytes) -> bytes:
+    """`raw` without the trace header lines (and their continuations) at its top."""
+    pos = 0
+    while True:
+        end = raw.find(b"\n", pos)
+        if end < 0 or not TRACE.match(raw, pos):
+            return raw[pos:]
+        while end >= 0 and raw[end + 1:end + 2] in (b" ", b"\t"):  # folded lines
+            end = raw.find(b"\n", end + 1)
+        if end < 0:
+            return b""
+        pos = end + 1
 
 
 def mailbox_of(env: Envelope) -> str:
@@ -144,7 +174,7 @@ def put_many(db: pw.Database, items: list[tuple[bytes, Envelope]]) -> list[Spool
 
 def put_in_transaction(db: pw.Database, raw: bytes, env: Envelope) -> Spooled:
     mid = raw_message_id(raw)
-    mailbox, key = mailbox_of(env), dedupe_key(raw, mid)
+    mailbox, key = mailbox_of(env), dedupe_key(raw)
     # one statement: another process may insert the same key at the same moment
     row = rows.fetch_one(db, INSERT_SQL, Spool.received_at.db_value(utcnow()), env.source,
                          mailbox, key, env.mail_from, Spool.rcpt_to.db_value(list(env.rcpt_to)),
@@ -153,8 +183,24 @@ def put_in_transaction(db: pw.Database, raw: bytes, env: Envelope) -> Spooled:
         return Spooled(row[0], False)
     existing = rows.fetch_one(db, "SELECT id FROM spool WHERE mailbox = ? AND dedupe_key = ?",
                               mailbox, key)
-    log.info("duplicate delivery of spool #%s (%s) ignored", existing[0], key)
+    log.info("duplicate delivery of spool #%s from %s ignored (Message-ID %s)", existing[0],
+             env.source, mid, extra={"fields": {"event": "mail", "source": env.source,
+                                                "spool_id": existing[0],
+                                                "outcome": "duplicate", "ms": 0}})
+    if not env.imported:  # a resumed import is not a second delivery
+        _log_duplicate(db, existing[0], len(raw), mid, env)
     return Spooled(existing[0], True)
+
+
+def _log_duplicate(db: pw.Database, first: int, size: int, mid: str | None,
+                   env: Envelope) -> None:
+    """A line in the mail log for the second delivery (no bytes: they are the first's)."""
+    now = utcnow()
+    Spool.insert(received_at=now, processed_at=now, source=env.source, mailbox=mailbox_of(env),
+                 dedupe_key=f"dup:{first}:{uuid.uuid4().hex}", mail_from=env.mail_from,
+                 rcpt_to=list(env.rcpt_to), queue_hint=env.queue_hint, raw=None, size=size,
+                 message_id=mid, state=SpoolState.DONE, outcome="duplicate",
+                 reason=f"duplicate delivery of mail #{first}: stored once").execute()
 
 
 INSERT_SQL = ("INSERT INTO spool (received_at, source, mailbox, dedupe_key, mail_from, rcpt_to, "
@@ -165,6 +211,10 @@ INSERT_SQL = ("INSERT INTO spool (received_at, source, mailbox, dedupe_key, mail
 
 # --- the worker's side ---------------------------------------------------------------
 
+CLAIM_SQL = ("SELECT id, attempts, size FROM spool WHERE state = ? "
+             "AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY id LIMIT ?")
+
+
 def claim(db: pw.Database, owner: str, limit: int, lease_seconds: int) -> list[Claimed]:
     """Take a lease on up to `limit` new rows and count the attempt (committed), then read
     their bytes outside the transaction.
@@ -174,21 +224,18 @@ def claim(db: pw.Database, owner: str, limit: int, lease_seconds: int) -> list[C
     """
     now = utcnow()
     with write_transaction(db):
-        q = (Spool.select(Spool.id, Spool.attempts, Spool.size)
-             .where((Spool.state == SpoolState.NEW) &
-                    (Spool.claimed_until.is_null() | (Spool.claimed_until < now)))
-             .order_by(Spool.id).limit(limit))
-        if is_postgres(db):
-            q = q.for_update("FOR UPDATE SKIP LOCKED")
-        rows = list(q.tuples())
+        locking = " FOR UPDATE SKIP LOCKED" if is_postgres(db) else ""
+        found = rows.fetch_all(db, CLAIM_SQL + locking, Spool.state.db_value(SpoolState.NEW),
+                               Spool.claimed_until.db_value(now), limit)
         # A row claimed before and still new was in a batch that died (kill -9, OOM): take
         # such rows one at a time, so the count blames only the culprit, not a whole batch.
-        suspects = [r[0] for r in rows if r[1] > 0]
-        ids = suspects[:1] or _within_bytes(rows)
+        suspects = [r[0] for r in found if r[1] > 0]
+        ids = suspects[:1] or _within_bytes(found)
         if ids:
-            Spool.update(attempts=Spool.attempts + 1, claimed_by=owner,
-                         claimed_until=now + timedelta(seconds=lease_seconds)).where(
-                Spool.id.in_(ids)).execute()
+            until = Spool.claimed_until.db_value(now + timedelta(seconds=lease_seconds))
+            rows.execute(db, "UPDATE spool SET attempts = attempts + 1, claimed_by = ?, "
+                             f"claimed_until = ? WHERE id IN ({', '.join('?' * len(ids))})",
+                         owner, until, *ids)
     return _read(ids) if ids else []
 
 
@@ -247,14 +294,19 @@ def finish(db: pw.Database, results: list[Finished]) -> None:
     """Record each mail's outcome and end its lease, in one transaction."""
     if not results:
         return
-    now = utcnow()
+    now = Spool.processed_at.db_value(utcnow())
     with write_transaction(db):
-        for r in results:
-            state = SpoolState.QUARANTINED if r.quarantined else SpoolState.DONE
-            Spool.update(state=state, outcome=r.outcome, reason=r.summary[:20000] or None,
-                         ticket_id=r.ticket_id, subject=(r.subject or "")[:2000] or None,
-                         processed_at=now, claimed_until=None, claimed_by=None).where(
-                Spool.id == r.id).execute()
+        rows.execute_many(db, FINISH_SQL, [
+            (SpoolState.QUARANTINED if r.quarantined else SpoolState.DONE, r.outcome,
+             r.summary[:20000] or None, r.ticket_id, (r.subject or "")[:2000] or None,
+             Spool.decision.db_value(r.decision) if r.decision is not None else None, r.ms,
+             now, r.id)
+            for r in results])
+
+
+FINISH_SQL = ("UPDATE spool SET state = ?, outcome = ?, reason = ?, ticket_id = ?, subject = ?, "
+              "decision = ?, processing_ms = ?, acknowledged_at = NULL, processed_at = ?, "
+              "claimed_until = NULL, claimed_by = NULL WHERE id = ?")
 
 
 def release(db: pw.Database, ids: list[int], delay_seconds: float = 0) -> None:
@@ -308,6 +360,16 @@ def retry(db: pw.Database, spool_id: int) -> bool:
                          claimed_until=None, claimed_by=None).where(
             (Spool.id == spool_id) & (Spool.state == SpoolState.QUARANTINED)).execute()
     return n == 1
+
+
+def acknowledge(db: pw.Database, spool_id: int | None) -> int:
+    """`ticketd quarantine ack [ID]`: quarantined mail the admin has seen stops alarming
+    status (it stays, for a retry, until [retention] quarantine_days)."""
+    cond = (Spool.state == SpoolState.QUARANTINED) & Spool.acknowledged_at.is_null()
+    if spool_id is not None:
+        cond &= Spool.id == spool_id
+    with write_transaction(db):
+        return Spool.update(acknowledged_at=utcnow()).where(cond).execute()
 
 
 def drop(db: pw.Database, spool_id: int) -> bool:

@@ -17,6 +17,7 @@ from daemon.clock import SYSTEM_CLOCK, Clock
 from daemon.config import Config
 from daemon.notices.notify import Notifier, stored_message
 from daemon.staff.mail import StaffMail
+from daemon.staff.tokens import FORWARD
 from daemon.states import Action, Kind, Outcome, Status
 from daemon.store import fields as field_rows
 from daemon.store import repository, rows
@@ -26,10 +27,17 @@ from daemon.worker.attachments import store_attachments
 from daemon.worker.bounces import is_bouncing, record_bounce
 from daemon.worker.decide import Decider, Decision
 from daemon.worker.plan import NoticeSpec, Plan
-from parsers.addresses import domain_of
+from parsers.addresses import domain_of, split_plus
 from parsers.subject import clean_subject
 
 log = logging.getLogger("ticketd.apply")
+
+MEMBER_WARNINGS_PER_HOUR = 3  # "your mail was handled as a customer's": a forger's flood stops
+
+
+def rate_key(addr: str) -> str:
+    """`victim+1@x`, `victim+2@x` ... count as `victim@x`."""
+    return split_plus((addr or "").lower())[0]
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,7 @@ class Applier:
         self.clock = clock
         self.staff = StaffMail(config, notifier, clock)
         self.timers = self.staff.actions.timers
+        self.tokens = notifier.tokens
 
     def happened_at(self, plan: Plan, msg) -> datetime:
         """Now; for imported mail, when it was written (never later than now)."""
@@ -96,9 +105,7 @@ class Applier:
         stored_id = self._store_message(ticket, plan, msg, spool_id, requester,
                                         d.classification.rung)
         omitted = store_attachments(stored_id, msg, self.config.limits)
-        for name, addr in plan.participants:
-            if repository.add_participant(ticket.id, addr, name):
-                repository.record(ticket.id, requester, "participant added", None, addr)
+        self._add_participants(ticket, plan, requester)
         if plan.kind == Kind.BOUNCE:
             record_bounce(ticket.id, msg.bounce, msg.robot.reason)
         changed = plan.new_status and plan.new_status != ticket.status
@@ -123,6 +130,22 @@ class Applier:
         if omitted:
             self._tell_omitted(ticket, d, omitted, thread, stored_id)
         return ticket.id
+
+    def _add_participants(self, ticket: Ticket, plan: Plan, requester: str) -> None:
+        """Cc'd people join, up to the caps per mail and per ticket (a mail with 500 Cc
+        must not turn every notice into a mailing)."""
+        if not plan.participants:
+            return
+        t = self.config.tickets
+        room = max(0, t.max_participants_per_ticket - len(repository.participants_of(ticket.id)))
+        allowed = plan.participants[:min(t.max_participants_per_mail, room)]
+        for name, addr in allowed:
+            if repository.add_participant(ticket.id, addr, name):
+                repository.record(ticket.id, requester, "participant added", None, addr)
+        left = [a for _, a in plan.participants[len(allowed):]]
+        if left:
+            repository.record(ticket.id, "ticketd", "participants not added", None,
+                              f"{len(left)} over the limit: {', '.join(left)}"[:1000])
 
     def _create(self, plan: Plan, msg, requester: str) -> Ticket:
         route = plan.route
@@ -192,21 +215,50 @@ class Applier:
     def _notify(self, ticket, spec: NoticeSpec, d: Decision, thread: list[str],
                 stored_id: int) -> None:
         msg = d.msg
-        to = [ticket.requester] if spec.to == "requester" else self.staff_recipients(ticket)
-        if spec.to == "requester" and is_bouncing(ticket.requester):
+        to = self._recipients(ticket, spec, d)
+        why = self._not_now(ticket, spec, to)
+        if why:
             repository.record(ticket.id, "ticketd", "not notified", None,
-                              f"{spec.template} to {ticket.requester}: the address bounces")
-            return
-        if spec.rate_limited and self._over_ack_limit(ticket.requester):
-            repository.record(ticket.id, "ticketd", "not notified", None,
-                              f"{spec.template} to {ticket.requester}: rate limit")
+                              f"{spec.template} to {', '.join(to)}: {why}")
             return
         context = stored_message(stored_id, d.requester, msg.from_name)
         missing = [{"name": n, "label": label} for n, label in d.plan.missing]
+        extra = {"missing": missing}
+        if spec.to == "member" and self.tokens.usable:
+            extra["forward_address"] = self.tokens.reply_address(
+                self.notifier.sender.address, to[0], FORWARD)
         self.notifier.notice(ticket, spec.template, to, message=context,
                              in_reply_to=msg.message_id, auto_submitted=spec.auto_submitted,
-                             rate_key=ticket.requester if spec.rate_limited else None,
-                             thread=thread, extra={"missing": missing})
+                             rate_key=rate_key(to[0]) if spec.rate_limited or
+                             spec.to == "member" else None,
+                             thread=thread, extra=extra)
+
+    def _recipients(self, ticket: Ticket, spec: NoticeSpec, d: Decision) -> list[str]:
+        if spec.to == "requester":
+            return [ticket.requester]
+        if spec.to == "member":  # the address in the config, whatever Reply-To the mail had
+            return [(d.msg.from_addr or "").lower()]
+        return self.staff_recipients(ticket)
+
+    def _not_now(self, ticket: Ticket, spec: NoticeSpec, to: list[str]) -> str | None:
+        """Why this notice is not sent now, if it is not (checked in the apply transaction)."""
+        if not to:
+            return "nobody to tell"
+        since = repository.one_hour_ago()
+        if spec.to == "requester":
+            if self.notifier.is_own(ticket.requester):
+                return "that is our own address"
+            if is_bouncing(ticket.requester):
+                return "the address bounces"
+            if spec.rate_limited and self._over_ack_limit(ticket.requester):
+                return "rate limit"
+        if spec.to == "member" and repository.sent_since(
+                spec.template, rate_key(to[0]), since) >= MEMBER_WARNINGS_PER_HOUR:
+            return "rate limit"
+        limit = self.config.tickets.staff_notices_per_ticket_per_hour * len(to)  # mails
+        if spec.to == "staff" and repository.staff_notices_since(ticket.id, since) >= limit:
+            return "rate limit of notices to staff on this ticket"
+        return None
 
     def _tell_omitted(self, ticket, d: Decision, omitted, thread: list[str],
                       stored_id: int) -> None:
@@ -229,9 +281,12 @@ class Applier:
         return [m.lower() for m in queue.members] if queue else []
 
     def _over_ack_limit(self, sender: str) -> bool:
+        """Counted under a lock of the sender's key (PostgreSQL: workers apply at once)."""
         since = repository.one_hour_ago()
         t = self.config.tickets
-        if repository.acks_since(sender, since) >= t.ack_limit_per_hour:
+        key = rate_key(sender)
+        repository.serialise_rate_key(key)
+        if repository.acks_since(key, since) >= t.ack_limit_per_hour:
             return True
         return bool(t.ack_domain_limit_per_hour) and repository.acks_to_domain_since(
             domain_of(sender), since) >= t.ack_domain_limit_per_hour

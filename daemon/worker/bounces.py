@@ -13,15 +13,16 @@ from parsers.dsn import BounceReport
 
 
 def bounced_recipients(report: BounceReport | None) -> list[str]:
-    """Addresses of ours that bounced: the report's recipients within the returned mail's."""
-    if report is None or not report.message_ids:
+    """Addresses of ours that bounced: each one named by the report AND a recipient of the
+    very mail (by its exact Message-ID) that the report returns. A report that names no
+    recipient, or a Message-ID we never sent, marks nobody."""
+    if report is None or not report.message_ids or not report.recipients:
         return []
-    sent = Outbox.select(Outbox.to_addrs).where(Outbox.message_id.in_(list(report.message_ids)))
+    sent = Outbox.select(Outbox.to_addrs).where(
+        Outbox.message_id.in_(list(report.message_ids[:20])) &
+        (Outbox.status == "sent"))  # a mail not yet sent cannot have bounced
     ours = {a.lower() for row in sent for a in (row.to_addrs or [])}
-    if not ours:
-        return []
-    named = [a for a in report.recipients if a in ours]
-    return named or (sorted(ours) if not report.recipients else [])
+    return [a for a in report.recipients if a.lower() in ours]
 
 
 def record_bounce(ticket_id: int, report: BounceReport | None, reason: str) -> list[str]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from daemon.staff.tokens import ticket_of_extension
 from parsers.addresses import split_plus
 from parsers.subject import find_ticket_ids
 
@@ -37,6 +38,7 @@ class Lookup(Protocol):
     def ticket(self, ticket_id: int) -> TicketView | None: ...
     def ticket_by_message_ids(self, ids: tuple[str, ...]) -> tuple[int, str] | None: ...
     def fields(self, ticket_id: int) -> dict[str, str]: ...
+    def we_sent(self, message_id: str) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class Classification:
 
 def classify(msg: ParsedMessage, rcpt_to: tuple[str, ...], ctx: Context,
              lookup: Lookup) -> Classification:
-    if _is_own_mail(msg, ctx):
+    if _is_own_mail(msg, ctx, lookup):
         return Classification("own_mail", notes=("our own mail came back; ignored",))
     if msg.robot.is_bounce:
         returned = msg.bounce.message_ids if msg.bounce else ()
@@ -72,11 +74,14 @@ def classify(msg: ParsedMessage, rcpt_to: tuple[str, ...], ctx: Context,
     return _thread(msg, rcpt_to, ctx, lookup)
 
 
-def _is_own_mail(msg: ParsedMessage, ctx: Context) -> bool:
+def _is_own_mail(msg: ParsedMessage, ctx: Context, lookup: Lookup) -> bool:
+    """Our header from our address, or a Message-ID we sent. A Message-ID that merely
+    looks like ours (anyone can write one) is not enough (issue 12 point 7)."""
     if msg.headers.get(OWN_HEADER) and msg.from_addr in ctx.own_addresses:
         return True
     mid = msg.message_id or ""
-    return mid.startswith("ticketd.") and mid.endswith("@" + ctx.message_id_domain)
+    return (mid.startswith("ticketd.") and mid.endswith("@" + ctx.message_id_domain)
+            and lookup.we_sent(mid))
 
 
 def _thread(msg, rcpt_to, ctx: Context, lookup: Lookup) -> Classification:
@@ -105,8 +110,10 @@ def _candidates(msg, rcpt_to, ctx, lookup, notes):
     for addr in (tuple(rcpt_to) + msg.original_to + msg.delivered_to
                  + tuple(a for _, a in msg.to)):
         base, extension = split_plus(addr.lower())
-        if extension and extension.isdigit() and base in ctx.own_addresses:
-            yield "plus address", int(extension)
+        named = int(extension) if extension and extension.isdigit() else \
+            ticket_of_extension(extension)
+        if named is not None and base in ctx.own_addresses:
+            yield "plus address", named
             break
 
 

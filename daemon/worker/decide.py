@@ -8,6 +8,7 @@ explain` is this stage alone.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,8 +18,9 @@ from daemon.forms.customers import CustomerDirectory, load_directory
 from daemon.forms.extract import Reading, read_fields
 from daemon.forms.spec import compile_fields
 from daemon.notices.notify import sender_from_config
-from daemon.staff.identity import gate_staff
+from daemon.staff.identity import Proof, gate_staff
 from daemon.staff.plan import forwarded_requester
+from daemon.staff.tokens import StaffTokens, staff_tokens
 from daemon.store.repository import DbLookup
 from daemon.store.spool import Envelope
 from daemon.worker import formfill
@@ -29,6 +31,7 @@ from daemon.worker.routing import RouteDecision, Router, mail_facts
 from parsers.addresses import parse_address
 from parsers.authres import dmarc_failure
 from parsers.message import ParsedMessage, ParseError, parse_message
+from parsers.robots import RobotFinding
 
 
 class Unprocessable(Exception):
@@ -60,9 +63,12 @@ def classify_context(config: Config) -> Context:
 
 
 class Decider:
-    def __init__(self, config: Config, lookup=None, clock: Clock = SYSTEM_CLOCK):
+    def __init__(self, config: Config, lookup=None, clock: Clock = SYSTEM_CLOCK,
+                 tokens: StaffTokens | None = None):
         self.config = config
         self.ctx = classify_context(config)
+        self.proof = Proof(config.security.trust_authentication_results,
+                           tokens or staff_tokens(config), self.ctx.own_addresses)
         self.router = Router(config)
         self.lookup = lookup or DbLookup()
         self.clock = clock
@@ -85,7 +91,8 @@ class Decider:
         if not requester:
             raise Unprocessable("no usable From address and no envelope sender")
         cls = classify(msg, envelope.rcpt_to, self.ctx, self.lookup)
-        cls = gate_staff(msg, cls, self.config.security.trust_authentication_results)
+        cls = gate_staff(msg, cls, self.proof, envelope.rcpt_to)
+        msg = self._repeats(msg, cls)
         route, readings = None, ()
         if cls.kind in ("new", "spam", "follow_up"):
             readings = self._read_fields(msg, cls)
@@ -104,6 +111,17 @@ class Decider:
             plan = imported(plan)
         requester = plan.requester[1] if plan.requester else requester
         return Decision(msg, envelope, requester, cls, route, plan, ticket, readings)
+
+    def _repeats(self, msg: ParsedMessage, cls: Classification) -> ParsedMessage:
+        """A follow-up that says word for word what its sender said on the ticket this hour is
+        an autoresponder's, whatever its headers claim: two of them answering each other
+        (customer and staff) stop at the second round."""
+        said_before = getattr(self.lookup, "said_before", None)
+        if (cls.kind != "follow_up" or msg.robot.is_robot or said_before is None
+                or not said_before(cls.ticket_id, msg.from_addr or "", msg.visible_text)):
+            return msg
+        return dataclasses.replace(msg, robot=RobotFinding(
+            "auto_reply", "the same text as its sender's earlier mail on this ticket"))
 
     def _read_fields(self, msg: ParsedMessage, cls: Classification) -> tuple[Reading, ...]:
         """Every configured field the mail gives (rules may match any of them)."""

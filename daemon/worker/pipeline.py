@@ -20,6 +20,7 @@ import peewee as pw
 from daemon.clock import SYSTEM_CLOCK, Clock
 from daemon.config import Config
 from daemon.notices.notify import Notifier
+from daemon.service.logs import mail_handled
 from daemon.states import Outcome
 from daemon.store import spool
 from daemon.store.db import Stores, write_transaction
@@ -28,6 +29,7 @@ from daemon.store.spool import Claimed, Finished
 from daemon.worker.apply import Applier, Result
 from daemon.worker.budget import OverBudget, cpu_budget
 from daemon.worker.decide import Decider, Decision, Unprocessable
+from daemon.worker.explanation import decision_json
 from parsers.dates import raw_date
 
 log = logging.getLogger("ticketd.worker")
@@ -50,7 +52,8 @@ class Pipeline:
         self.config, self.stores, self.owner = config, stores, owner
         self.wait_for_originals = wait_for_originals
         self.decider = Decider(config, clock=clock)
-        self.applier = Applier(config, Notifier(config), self.decider, clock)
+        self.applier = Applier(config, Notifier(config, self.decider.proof.tokens), self.decider,
+                               clock)
 
     def step(self) -> tuple[int, bool]:
         """Claim and process one batch: (mails handled, whether notices were queued)."""
@@ -67,7 +70,7 @@ class Pipeline:
         pending, waiting = [], []
         for item in sorted((i for i in items if i.id not in done), key=written_order):
             started = time.perf_counter()
-            outcome = self._decide(item)
+            outcome = self._decide(item, started)
             if isinstance(outcome, Finished):
                 finished.append(outcome)
             elif self._waits_for_original(item, outcome):
@@ -97,25 +100,27 @@ class Pipeline:
                      f.outcome)
         return out
 
-    def _decide(self, item: Claimed) -> Decision | Finished:
+    def _decide(self, item: Claimed, started: float) -> Decision | Finished:
         if item.attempts > spool.MAX_ATTEMPTS:
             return self._quarantine(item, f"processing stopped the worker "
-                                          f"{item.attempts - 1} times")
+                                          f"{item.attempts - 1} times", started)
         try:
             with cpu_budget(self.config.limits.cpu_seconds_per_mail):
                 return self.decider.decide(item.raw, item.envelope, item.received_at)
         except Unprocessable as exc:
-            return self._quarantine(item, str(exc))
+            return self._quarantine(item, str(exc), started)
         except OverBudget:
             return self._quarantine(item, f"reading it took more than "
-                                          f"{self.config.limits.cpu_seconds_per_mail} s of CPU")
+                                          f"{self.config.limits.cpu_seconds_per_mail} s of CPU",
+                                    started)
         except MemoryError:
             return self._quarantine(item, "reading it needed more memory than "
                                           f"{self.config.limits.worker_memory_mb} MB")
         except pw.OperationalError:
             raise  # the database, not the mail
         except Exception:
-            return self._quarantine(item, "unexpected error:\n" + traceback.format_exc())
+            return self._quarantine(item, "unexpected error:\n" + traceback.format_exc(),
+                                    started)
 
     def _waits_for_original(self, item: Claimed, d: Decision) -> bool:
         """A reply whose original is still in the spool (another worker has it) waits for
@@ -142,21 +147,35 @@ class Pipeline:
         except pw.OperationalError:
             raise
         except Exception:
-            return self._quarantine(p.item, "unexpected error:\n" + traceback.format_exc())
+            return self._quarantine(p.item, "unexpected error:\n" + traceback.format_exc(),
+                                    p.started)
         return self._dispose(p, result)
 
     def _dispose(self, p: Pending, r: Result) -> Finished:
         ms = (time.perf_counter() - p.started) * 1000
         for note in p.decision.classification.notes:
             log.info("spool #%s: %s", p.item.id, note)
-        log.info("spool #%s from %s: %s%s (%s, %.0f ms)", p.item.id, p.item.envelope.source,
-                 r.outcome, f" #{r.ticket_id}" if r.ticket_id else "", r.summary, ms)
-        return Finished(p.item.id, r.outcome, r.summary, r.ticket_id, p.decision.msg.subject)
+        mail_handled(log, source=p.item.envelope.source, spool_id=p.item.id, outcome=r.outcome,
+                     ticket_id=r.ticket_id, ms=ms, summary=r.summary)
+        return Finished(p.item.id, r.outcome, r.summary, r.ticket_id, p.decision.msg.subject,
+                        decision=self._explained(p), ms=ms)
 
-    def _quarantine(self, item: Claimed, reason: str) -> Finished:
-        log.warning("spool #%s from %s quarantined: %s", item.id, item.envelope.source,
-                    reason.splitlines()[0][:300])
-        return Finished(item.id, Outcome.QUARANTINED, reason, quarantined=True)
+    def _explained(self, p: Pending) -> dict | None:
+        """The `explain` of this mail, kept in the mail log; never a reason to fail it."""
+        try:
+            return decision_json(p.decision, self.config)
+        except Exception as exc:
+            log.warning("spool #%s: its decision could not be recorded: %s", p.item.id, exc)
+            return None
+
+    def _quarantine(self, item: Claimed, reason: str, started: float | None = None
+                    ) -> Finished:
+        ms = (time.perf_counter() - started) * 1000 if started else 0.0
+        mail_handled(log, source=item.envelope.source, spool_id=item.id,
+                     outcome=Outcome.QUARANTINED, ticket_id=None, ms=ms, summary=reason,
+                     level=logging.WARNING)
+        return Finished(item.id, Outcome.QUARANTINED, reason, quarantined=True,
+                        ms=ms if started else None)
 
 
 def written_order(item: Claimed) -> tuple:

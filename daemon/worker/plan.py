@@ -26,7 +26,7 @@ from parsers.thanks import is_thanks_only
 @dataclass(frozen=True)
 class NoticeSpec:
     template: str
-    to: str  # requester | staff (assignee, else queue members)
+    to: str  # requester | staff (assignee, else queue members) | member (the staff From)
     auto_submitted: str = "auto-generated"
     rate_limited: bool = False
 
@@ -55,6 +55,8 @@ STAFF_NEW = NoticeSpec("staff_new", "staff")
 STAFF_FOLLOWUP = NoticeSpec("staff_followup", "staff")
 NO_POLICY = Policy()
 REOPENED = NoticeSpec("status_reopened", "requester", "auto-replied", rate_limited=True)
+# To the staff address from the config (never a Reply-To): your mail lacked the proof.
+UNVERIFIED_NOTICE = NoticeSpec("staff_unverified", "member", "auto-replied")
 
 
 def make_plan(msg: ParsedMessage, cls: Classification, route: RouteDecision | None,
@@ -79,6 +81,11 @@ def make_plan(msg: ParsedMessage, cls: Classification, route: RouteDecision | No
         forwarded = staff_plan.forwarded_requester(msg)
         if forwarded:
             return _forward(msg, route, forwarded)
+    if cls.sender_role == UNVERIFIED and staff_plan.forwarded_requester(msg):
+        new = _new(msg, route, ())
+        return dataclasses.replace(new, notices=new.notices + (UNVERIFIED_NOTICE,),
+                                   outcome=f"{new.outcome}; a forward from an unauthenticated "
+                                           "staff address: not carried out")
     requester = customer_policy.reply_to_requester(msg, policy)
     if requester is None:
         cc = cc + tuple(p for p in customer_policy.reply_to_participants(msg, policy)
@@ -115,7 +122,9 @@ def _follow_up(msg, cls: Classification, ticket: TicketView, cc, route, policy) 
     if cls.sender_role == UNVERIFIED:
         return Plan(Action.APPEND, Kind.CUSTOMER, f"mail on {where} from an unauthenticated staff "
                     "address: stored only, commands ignored", ticket.id,
-                    notices=(STAFF_FOLLOWUP,))
+                    notices=(STAFF_FOLLOWUP, UNVERIFIED_NOTICE))
+    if cls.sender_role == "stranger":
+        cc = ()  # a guessed tag (unknown_sender = append) brings nobody else in
     if ticket.status in ("resolved", "closed") and is_thanks_only(msg.visible_text):
         return Plan(Action.APPEND, Kind.CUSTOMER, f"thanks on {ticket.status} {where}: stored, "
                     "not reopened", ticket.id, participants=cc)
@@ -155,7 +164,7 @@ def hold(plan: Plan, reason: str) -> Plan:
     outcome = f"{plan.outcome}; held ({reason}): nothing sent"
     return dataclasses.replace(plan, action=action, notices=(), new_status=None, route=route,
                                commands=None, held=True, outcome=outcome, fields=(),
-                               missing=())
+                               missing=(), participants=())
 
 
 def imported(plan: Plan) -> Plan:

@@ -138,7 +138,7 @@ def test_a_migrated_database_has_the_schema_of_a_new_one_and_the_daemon_carries_
         'database = "sqlite:///ticketd.db"', f'database = "{fresh.url}"'),
         folder=fresh_folder).stop()  # `ticketd run` makes a new database at the latest schema
     for table in ("ticket", "message", "outbox", "assigncursor", "applied", "staffload",
-                  "staffloadchange", "ticket_field", "sla_clock"):
+                  "staffloadchange", "ticket_field", "sla_clock", "relayhealth"):
         assert backend.columns(table) == fresh.columns(table), table
     for table in ("spool", "imapstate", "mailboxhealth", "heartbeat", "spool_meta"):
         assert backend.columns(table, "spool") == fresh.columns(table, "spool"), table

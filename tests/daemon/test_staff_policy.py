@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from daemon.staff.identity import UNVERIFIED, gate_staff
+from daemon.staff.identity import UNVERIFIED, Proof, gate_staff
 from daemon.staff.plan import commands_of as parse_commands
 from daemon.staff.plan import staff_outcome
+from daemon.staff.tokens import OFF, StaffTokens
 from daemon.worker.classify import Classification, TicketView
 from daemon.worker.policy import Policy
 from parsers.message import parse_message
@@ -39,12 +40,31 @@ def _mail(auth=None):
                           "Subject: Re: [Ticket #1] x\r\n\r\n#take\r\n").encode())
 
 
+def _proof(authserv: str, tokens=OFF) -> Proof:
+    return Proof(authserv, tokens, frozenset({"support@example.com"}))
+
+
 def test_staff_gate():
     staff = Classification("follow_up", 1, "subject tag", "staff")
-    assert gate_staff(_mail(), staff, "").sender_role == "staff"  # setting off
-    assert gate_staff(_mail(), staff, "mx.example.com").sender_role == UNVERIFIED
+    assert gate_staff(_mail(), staff, _proof("")).sender_role == "staff"  # both off
+    assert gate_staff(_mail(), staff, _proof("mx.example.com")).sender_role == UNVERIFIED
     passed = _mail("mx.example.com; dmarc=pass header.from=example.com")
-    assert gate_staff(passed, staff, "mx.example.com").sender_role == "staff"
+    assert gate_staff(passed, staff, _proof("mx.example.com")).sender_role == "staff"
+
+
+def test_staff_gate_reply_token():
+    tokens = StaffTokens(True, b"k" * 32)
+    staff = Classification("follow_up", 1, "subject tag", "staff")
+    proof = _proof("", tokens)
+    assert gate_staff(_mail(), staff, proof).sender_role == UNVERIFIED
+    mine = tokens.reply_address("support@example.com", "alice@example.com", 1)
+    assert gate_staff(_mail(), staff, proof, (mine,)).sender_role == "staff"
+    other_ticket = tokens.reply_address("support@example.com", "alice@example.com", 2)
+    bobs = tokens.reply_address("support@example.com", "bob@example.com", 1)
+    for wrong in (other_ticket, bobs, mine.replace("support+", "other+")):
+        assert gate_staff(_mail(), staff, proof, (wrong,)).sender_role == UNVERIFIED
+    key_missing = _proof("", StaffTokens(True, None))  # on, but no key: nothing vouches
+    assert gate_staff(_mail(), staff, key_missing, (mine,)).sender_role == UNVERIFIED
 
 
 def test_outcome_names_the_message_kind():

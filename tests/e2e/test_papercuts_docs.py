@@ -38,12 +38,12 @@ def test_point_23_the_readme_says_which_settings_a_reload_applies(daemon):
     for applied in ("[[rules]]", "[[queues]]", "[[staff]]", "templates", "[outbound]"):
         assert applied in paragraph.split("These are read only at start")[0], applied
     text = daemon.config.read_text()
-    daemon.config.write_text(text.replace('listen = "127.0.0.1:0"', 'listen = "127.0.0.1:1"')
+    daemon.config.write_text(text.replace("[daemon]", "[daemon]\nworkers = 3")
                              .replace('"refund", "invoice"', '"refund", "invoice", "bill"'))
     daemon.proc.send_signal(signal.SIGHUP)
     line = wait_for(lambda: [ln for ln in daemon.log_text().splitlines() if "reloaded" in ln],
                     what="the reload's log line")[0]
-    assert line.endswith("changed, but applied only at the next restart: smtp"), line
+    assert line.endswith("needs a restart to take effect: daemon.workers"), line
 
 
 def test_point_23_the_readme_smtplib_snippet_run_twice_makes_two_tickets(daemon):

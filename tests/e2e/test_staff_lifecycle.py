@@ -11,6 +11,7 @@ from staffmail import (
     age_ticket,
     body,
     customer_reply,
+    forged_reply,
     gmail_reply,
     mail_to,
     outbox_settled,
@@ -113,7 +114,7 @@ def test_queue_transfer_reruns_the_strategy_unless_an_assignee_is_named(daemon, 
     assert ("queue", "alice@example.com") in actors
     assert ("assignee", "ticketd (least_open)") in actors
 
-    daemon.send(gmail_reply(notice, "#queue sales\n#assign carol", frm="bob@example.com"))
+    daemon.send(gmail_reply(assigned, "#queue sales\n#assign carol", frm="bob@example.com"))
     wait_for(lambda: daemon.ticket(general["id"])["queue"] == "sales", what="second transfer")
     assert daemon.ticket(general["id"])["assignee"] == "carol@example.com"
 
@@ -133,9 +134,9 @@ def test_spoofed_staff_from_without_authentication_changes_nothing(daemon_factor
     before = daemon.ticket(ticket["id"])
     forged_elsewhere = {"Authentication-Results":
                         "evil.example; dmarc=pass header.from=example.com"}
-    daemon.send(gmail_reply(notice, "#status resolved\n#assign carol\n#cc add x@evil.example\n"
-                                    "\nPlease send your password to x@evil.example",
-                            headers=forged_elsewhere))
+    daemon.send(forged_reply(notice, "#status resolved\n#assign carol\n#cc add x@evil.example\n"
+                                     "\nPlease send your password to x@evil.example",
+                             headers=forged_elsewhere))
     wait_processed(daemon, 2)
     outbox_settled(daemon)
     after = daemon.ticket(ticket["id"])

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import make_mail, wait_for
+from conftest import config_text, make_mail, wait_for
 from staffmail import (
+    AUTH_PASS,
+    MX,
     body,
     customer_reply,
     gmail_reply,
@@ -17,6 +19,15 @@ from staffmail import (
 )
 
 DANA = "dana@customer.example"
+# Bob acts on tickets whose notices went to someone else: his mail is vouched for by
+# our MTA. (The assignee answering her own notice needs nothing: her reply token.)
+BOB_AUTHENTICATED = {"Authentication-Results": AUTH_PASS}
+
+
+@pytest.fixture
+def daemon(daemon_factory, sink):
+    return daemon_factory(config_text(sink.port, extra=f'\n[security]\n'
+                                                      f'trust_authentication_results = "{MX}"\n'))
 
 
 def open_ticket(daemon, sink, **mail):
@@ -118,7 +129,8 @@ CASES = [
 @pytest.mark.parametrize("command, holds", CASES, ids=[c for c, _ in CASES])
 def test_each_command_alone(daemon, sink, command, holds):
     ticket, notice, _ = open_ticket(daemon, sink)
-    daemon.send(outlook_reply(notice, command, frm="Bob Roe <bob@example.com>"))
+    daemon.send(outlook_reply(notice, command, frm="Bob Roe <bob@example.com>",
+                              headers=BOB_AUTHENTICATED))
     wait_processed(daemon, 2)
     detail = daemon.ticket(ticket["id"])
     assert holds(detail), detail
@@ -158,7 +170,7 @@ def test_commands_combined_with_text(daemon, sink):
 def test_note_reaches_no_customer(daemon, sink):
     ticket, notice, _ = open_ticket(daemon, sink, cc="eve@customer.example")
     daemon.send(gmail_reply(notice, "#note\nCustomer is on the old contract, careful.",
-                            frm="Bob Roe <bob@example.com>"))
+                            frm="Bob Roe <bob@example.com>", headers=BOB_AUTHENTICATED))
     note = mail_to(sink, "alice@example.com", "note:")[0]  # the assignee hears of it
     assert "old contract" in body(note)
     outbox_settled(daemon)

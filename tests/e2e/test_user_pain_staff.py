@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from conftest import config_text, make_mail, wait_for
 from staffmail import (
     AUTH_PASS,
@@ -148,12 +149,24 @@ OUTLOOK_FWD = ("#fwd\n\nSiehe unten.\n\nVon: Dana Kunde <dana@customer.example>\
                "Der Drucker brennt.\n")
 
 
+# Staff forwards use a staff right: the MTA vouches for these (point 2 of issue 12 tests
+# the forwarding address of the default set-up).
+FORWARD_AUTH = {"Authentication-Results": AUTH_PASS}
+
+
+@pytest.fixture
+def secure_daemon(daemon_factory, sink):
+    return daemon_factory(config_text(sink.port, extra=SECURE))
+
+
 def _forward(daemon, text, frm="Alice Doe <alice@example.com>"):
-    daemon.send(make_mail(frm=frm, subject="Fwd: Printer on fire", body=text))
+    daemon.send(make_mail(frm=frm, subject="Fwd: Printer on fire", body=text,
+                          headers=FORWARD_AUTH))
     return wait_for(daemon.tickets, what="a ticket")[0]
 
 
-def test_user_pain_14_staff_forward_with_marker_makes_the_original_sender_requester(daemon):
+def test_user_pain_14_staff_forward_with_marker_makes_the_original_sender_requester(secure_daemon):
+    daemon = secure_daemon
     ticket = _forward(daemon, GMAIL_FWD)
     assert ticket["requester"] == DANA
     detail = daemon.ticket(ticket["id"])
@@ -163,15 +176,18 @@ def test_user_pain_14_staff_forward_with_marker_makes_the_original_sender_reques
                for m in detail["messages"])
 
 
-def test_user_pain_14_outlook_german_forward_with_marker(daemon):
+def test_user_pain_14_outlook_german_forward_with_marker(secure_daemon):
+    daemon = secure_daemon
     assert _forward(daemon, OUTLOOK_FWD)["requester"] == DANA
 
 
-def test_user_pain_14_staff_forward_without_marker_keeps_the_agent_as_requester(daemon):
+def test_user_pain_14_staff_forward_without_marker_keeps_the_agent_as_requester(secure_daemon):
+    daemon = secure_daemon
     assert _forward(daemon, GMAIL_FWD.replace("#fwd\n", ""))["requester"] == "alice@example.com"
 
 
-def test_user_pain_14_customer_forwarding_a_third_party_stays_requester(daemon):
+def test_user_pain_14_customer_forwarding_a_third_party_stays_requester(secure_daemon):
+    daemon = secure_daemon
     ticket = _forward(daemon, GMAIL_FWD, frm="Eve <eve@customer.example>")
     assert ticket["requester"] == "eve@customer.example"
 
@@ -355,7 +371,8 @@ def test_user_pain_19_thanks_only_reply_is_kept_without_reopening(daemon, sink):
         .startswith("Thanks a lot!")
 
 
-def test_user_pain_14_staff_forward_as_attachment_with_marker(daemon):
+def test_user_pain_14_staff_forward_as_attachment_with_marker(secure_daemon):
+    daemon = secure_daemon
     from email.message import EmailMessage
 
     inner = EmailMessage()
@@ -364,7 +381,7 @@ def test_user_pain_14_staff_forward_as_attachment_with_marker(daemon):
     inner["Subject"] = "Printer on fire"
     inner.set_content("My printer is on fire.\n")
     outer = make_mail(frm="Alice Doe <alice@example.com>", subject="Fwd: Printer on fire",
-                      body="#fwd\n\nSee the attached mail.\n")
+                      body="#fwd\n\nSee the attached mail.\n", headers=FORWARD_AUTH)
     outer.add_attachment(inner)
     daemon.send(outer)
     ticket = wait_for(daemon.tickets, what="a ticket")[0]

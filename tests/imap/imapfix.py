@@ -68,12 +68,14 @@ def mails(n: int, tag: str = "m", start: int = 0, to: str = "help@provider.examp
 
 
 def spool_rows(folder: Path) -> list[tuple]:
-    """(mailbox, dedupe_key, state) of every spool row, read straight from the database."""
+    """(mailbox, Message-ID, state) of every mail stored, read straight from the database
+    (repeated deliveries are mail log lines of their own, without bytes: left out)."""
     store = Store._by_folder.get(folder)
     if store is None or (not store.pg_url and not (folder / "ticketd-spool.db").exists()):
         return []  # no daemon has made the stores yet
     try:
-        return store.query("spool", "SELECT mailbox, dedupe_key, state FROM spool")
+        return store.query("spool", "SELECT mailbox, message_id, state FROM spool "
+                                    "WHERE outcome IS NULL OR outcome != 'duplicate'")
     except Exception as exc:  # the tables are not there yet: sqlite3 or psycopg2 says so
         if "spool" in str(exc):
             return []

@@ -82,7 +82,8 @@ class PollerRig:
     def spool_keys(self) -> list[str]:
         con = sqlite3.connect(self.folder / "ticketd-spool.db", timeout=30)
         try:
-            return [k for (k,) in con.execute("SELECT dedupe_key FROM spool ORDER BY id")]
+            return [k for (k,) in con.execute("SELECT message_id FROM spool WHERE "
+                                              "outcome IS NOT 'duplicate' ORDER BY id")]
         finally:
             con.close()
 

@@ -47,7 +47,7 @@ def run_until_handled(dovecot, tmp_path, after: str, handled) -> None:
         wait_for(lambda: handled(dovecot.flags("support")), what="our two handled")
     finally:
         r.stop()
-    assert r.spool_keys() == ["mid:ours-0@customer.example", "mid:ours-1@customer.example"]
+    assert r.spool_keys() == ["ours-0@customer.example", "ours-1@customer.example"]
 
 
 @pytest.mark.parametrize("after", ["delete", "move:Processed"])
