@@ -119,14 +119,15 @@ def _mail_parser(sub) -> None:
 
     m = sub.add_parser("mail", help="the mail log: every accepted mail and what became of it"
                        ).add_subparsers(dest="action", required=True)
-    ml = m.add_parser("list")
+    ml = m.add_parser("list", help="accepted mail, newest first: source, sender, outcome, "
+                                   "ticket")
     ml.add_argument("--since", help="a date, a time, or a span back from now (2h, 7d)")
     ml.add_argument("--outcome", choices=[o.value for o in Outcome])
     ml.add_argument("--from", dest="sender", help="envelope or header sender (an address, "
                                                   "or @domain)")
     ml.add_argument("--limit", type=int, default=100, help="newest N (default 100; 0 = all)")
     ml.add_argument("--json", action="store_true")
-    ms = m.add_parser("show")
+    ms = m.add_parser("show", help="one accepted mail: its envelope, outcome and reason")
     ms.add_argument("id", type=int)
     ms.add_argument("--raw", action="store_true", help="the bytes as received")
     ms.add_argument("--json", action="store_true")

@@ -7,7 +7,7 @@ import argparse
 from conftest import config_text, free_port, make_mail, wait_for
 from staffmail import body, mail_to
 
-from daemon.cli.main import build_parser, config_anywhere
+from daemon.cli.main import build_parser
 from daemon.tickets.commands import GRAMMAR
 from parsers.commands import parse_commands
 
@@ -89,7 +89,7 @@ def test_point_21_every_subcommand_has_help_text():
                         missing.append(f"{path} {name}".strip())
                     walk(sub, f"{path} {name}")
 
-    walk(config_anywhere(build_parser()), "")
+    walk(build_parser(), "")
     assert missing == []
 
 
