@@ -156,6 +156,8 @@ class Supervisor:
 
 def run_daemon(config_path: str, config: Config) -> int:
     make_renderer(config)  # a template error stops the start, not the first notice
+    stores = open_stores(config.database_url, config.spool_url,
+                         config.daemon.lock_timeout_seconds, create=True)
     tokens = staff_tokens(config, create=True)  # before the workers, who read the key
     if tokens.enabled and not tokens.usable:
         log.error("staff reply tokens are on but their key cannot be read: staff mail "
@@ -163,8 +165,6 @@ def run_daemon(config_path: str, config: Config) -> int:
     warning = trust_warning(config)
     if warning:
         log.warning("%s", warning)
-    stores = open_stores(config.database_url, config.spool_url,
-                         config.daemon.lock_timeout_seconds, create=True)
     # Leases held by a killed predecessor on this host need not run out first (other
     # hosts sharing a PostgreSQL database keep theirs).
     spool.release_dead_claims(stores.spool)
