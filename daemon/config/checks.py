@@ -73,11 +73,24 @@ def check_semantics(c: Config) -> list[str]:
         p.append(f"daemon.database: must start with sqlite:/// or postgresql://, not {scheme!r}")
     if c.daemon.batch_size < 1:
         p.append(f"daemon.batch_size: must be at least 1, not {c.daemon.batch_size}")
+    p.extend(_check_limits(c))
     p.extend(_check_outbound(c))
     p.extend(_check_rules(c, queue_names, staff_emails))
     p.extend(_check_imap(c, queue_names))
     p.extend(check_workorders(c, queue_names, staff_emails))
     return p
+
+
+def _check_limits(c) -> list[str]:
+    """Bounds of issue 12: each at least 1 (0 would refuse all mail or every participant)."""
+    values = {"smtp.max_sessions": c.smtp.max_sessions,
+              "smtp.max_sessions_per_client": c.smtp.max_sessions_per_client,
+              "smtp.idle_timeout_seconds": c.smtp.idle_timeout_seconds,
+              "tickets.max_participants_per_mail": c.tickets.max_participants_per_mail,
+              "tickets.max_participants_per_ticket": c.tickets.max_participants_per_ticket,
+              "tickets.staff_notices_per_ticket_per_hour":
+                  c.tickets.staff_notices_per_ticket_per_hour}
+    return [f"{key}: {value} must be at least 1" for key, value in values.items() if value < 1]
 
 
 def _check_outbound(c: Config) -> list[str]:

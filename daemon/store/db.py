@@ -89,7 +89,10 @@ def make_database(url: str, lock_timeout_seconds: int = 30) -> pw.Database:
 
 
 def is_postgres(db: pw.Database) -> bool:
-    return isinstance(db, pw.PostgresqlDatabase)
+    """The models' DatabaseProxy counts as what it stands for (else a row lock or an
+    advisory lock asked for through a model's database is silently skipped)."""
+    target = db.obj if isinstance(db, pw.DatabaseProxy) else db
+    return isinstance(target, pw.PostgresqlDatabase)
 
 
 _side: dict[int, pw.Database] = {}

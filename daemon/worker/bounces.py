@@ -19,8 +19,7 @@ def bounced_recipients(report: BounceReport | None) -> list[str]:
     if report is None or not report.message_ids or not report.recipients:
         return []
     sent = Outbox.select(Outbox.to_addrs).where(
-        Outbox.message_id.in_(list(report.message_ids[:20])) &
-        (Outbox.status == "sent"))  # a mail not yet sent cannot have bounced
+        Outbox.message_id.in_(list(report.message_ids[:20])))
     ours = {a.lower() for row in sent for a in (row.to_addrs or [])}
     return [a for a in report.recipients if a.lower() in ours]
 
