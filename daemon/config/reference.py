@@ -28,6 +28,7 @@ SECTIONS = [
     ("calendar", "[calendar]", "business hours for circulation rules"),
     ("sla", "[[sla]]", "circulation rules: targets and actions, in business time"),
     ("reports", "[reports]", "`ticketd report`"),
+    ("retention", "[retention]", "how long raw mail and quarantined mail are kept"),
     ("status", "[status]", "when `ticketd status` calls something a problem"),
     ("metrics", "[metrics]", "the Prometheus endpoint"),
 ]

@@ -101,3 +101,14 @@ def test_the_staff_commands_in_the_docs_are_the_registry():
     from daemon.tickets.commands import reference
 
     assert reference() in (REPO / "docs" / "staff.md").read_text()
+
+
+def test_every_config_section_is_in_the_reference():
+    import dataclasses
+
+    from daemon.config.reference import SECTIONS
+    from daemon.config.schema import Config
+
+    documented = {attr for attr, _, _ in SECTIONS}
+    sections = {f.name for f in dataclasses.fields(Config)} - {"path"}  # where it was read
+    assert sections - documented == set()

@@ -90,7 +90,7 @@ def test_a_worker_that_hangs_is_killed_and_replaced(daemon_factory, sink):
     stuck = d.children()["worker-1"]
     os.kill(stuck, signal.SIGSTOP)  # as if stuck in C code that never returns
     d.send(make_mail(subject="After the hang"))
-    wait_for(lambda: [t["subject"] for t in d.tickets()] == ["After the hang"], timeout=30,
+    wait_for(lambda: [t["subject"] for t in d.tickets()] == ["After the hang"], timeout=90,
              what="the mail processed by the new worker")
     assert "has said nothing for" in d.log_text()
     assert d.children()["worker-1"] != stuck
