@@ -14,8 +14,7 @@ from daemon.config import Config
 
 def run(args, path: str, config: Config) -> int:
     if not config.spool_url.startswith("postgres"):
-        # peewee imports a PostgreSQL driver whenever one is installed; a SQLite spool
-        # does not need it, and this runs once per mail
+        # a SQLite spool with a PostgreSQL ticket store: no driver for the spool either
         sys.modules.setdefault("psycopg2", None)
     import peewee as pw
 

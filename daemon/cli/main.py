@@ -230,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return EX_TEMPFAIL if piped else EXIT_CONFIG  # the MTA keeps the mail meanwhile
+    if not any(url.startswith("postgres") for url in (config.database_url, config.spool_url)):
+        # peewee imports a PostgreSQL driver whenever one is installed (30 ms a process)
+        sys.modules.setdefault("psycopg2", None)
     role = f"{args.role}-{args.index}".rstrip("-") if args.command == "child" else ""
     from daemon.service.logs import setup_logging
 

@@ -11,9 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-from jinja2.sandbox import SandboxedEnvironment
-
 TEMPLATE_NAMES = (
     "ack", "staff_new", "staff_followup", "assigned", "relay", "note", "command_error",
     "status_resolved", "status_reopened", "status_pending", "status_list", "attachments_omitted",
@@ -58,6 +55,12 @@ def shipped_templates_dir() -> Path:
 
 class Renderer:
     def __init__(self, override_dir: Path | None = None):
+        # Jinja2 only where notices are rendered: the CLI's ticket commands import this
+        # module for its names and stay quick without it.
+        import jinja2
+        from jinja2.sandbox import SandboxedEnvironment
+
+        self._jinja2 = jinja2
         loaders = [jinja2.FileSystemLoader(str(shipped_templates_dir()))]
         if override_dir is not None:
             loaders.insert(0, jinja2.FileSystemLoader(str(override_dir)))
@@ -74,7 +77,7 @@ class Renderer:
     def render(self, name: str, context: dict) -> Rendered:
         try:
             text = self.env.get_template(f"{name}.j2").render(**context)
-        except jinja2.TemplateError as exc:
+        except self._jinja2.TemplateError as exc:
             raise TemplateError(f"template {name}.j2: {exc}") from exc
         return split_subject(name, text)
 
