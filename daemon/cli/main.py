@@ -32,11 +32,32 @@ COMMANDS = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Skipped:
+    """A subcommand's parser not built: every call on it does nothing."""
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: self
+
+
+class _Only:
+    """The subcommands, of which only `name` is built: `ingest` runs once per mail, and
+    building every other parser (and importing what their help needs) cost it ~100 ms."""
+
+    def __init__(self, sub, name: str):
+        self.sub, self.name = sub, name
+
+    def add_parser(self, name: str, **kwargs):
+        return self.sub.add_parser(name, **kwargs) if name == self.name else _Skipped()
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or with `only` a known subcommand's part of it."""
     p = argparse.ArgumentParser(prog="ticketd", description="Email-driven ticketing daemon")
     p.add_argument("-c", "--config", help="config file (default: $TICKETD_CONFIG, "
                                           "then ./config.toml)")
     sub = p.add_subparsers(dest="command", required=True)
+    if only:
+        sub = _Only(sub, only)
     sub.add_parser("run", help="run the daemon in the foreground")
     ch = sub.add_parser("child", help="one of `run`'s processes (started by it, not by hand)")
     ch.add_argument("role", choices=("worker", "sender", "housekeeper"))
@@ -115,10 +136,12 @@ def _ack_parser(sub, what: str) -> None:
 
 
 def _mail_parser(sub) -> None:
-    from daemon.states import Outcome
-
     m = sub.add_parser("mail", help="the mail log: every accepted mail and what became of it"
                        ).add_subparsers(dest="action", required=True)
+    if isinstance(m, _Skipped):
+        return
+    from daemon.states import Outcome
+
     ml = m.add_parser("list", help="accepted mail, newest first: source, sender, outcome, "
                                    "ticket")
     ml.add_argument("--since", help="a date, a time, or a span back from now (2h, 7d)")
@@ -136,6 +159,8 @@ def _mail_parser(sub) -> None:
 def _tickets_parser(sub) -> None:
     t = sub.add_parser("tickets", help="list, show and change tickets").add_subparsers(
         dest="action", required=True)
+    if isinstance(t, _Skipped):
+        return
     tl = t.add_parser("list", help="tickets of any status, newest first")
     tl.add_argument("--status", help="only this status")
     tl.add_argument("--queue", help="only this queue")
@@ -210,11 +235,24 @@ def config_anywhere(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
+def the_command(argv: list[str] | None) -> str | None:
+    """The subcommand named on the command line, when the parser may be built for it
+    alone; None for help or anything unclear (the whole parser then says what is wrong)."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    if any(w in ("-h", "--help") for w in words):
+        return None
+    while words and words[0] in ("-c", "--config"):
+        words = words[2:]
+    if words and words[0].startswith("--config="):
+        words = words[1:]
+    return words[0] if words and words[0] in COMMANDS else None
+
+
 def main(argv: list[str] | None = None) -> int:
     private_files()
     if not isinstance(sys.stdout, SafeText):
         sys.stdout, sys.stderr = SafeText(sys.stdout), SafeText(sys.stderr)
-    args = config_anywhere(build_parser()).parse_args(argv)
+    args = config_anywhere(build_parser(the_command(argv))).parse_args(argv)
     path = config_path(args.config)
     from daemon.config import ConfigError, load_config
 
