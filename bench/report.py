@@ -95,8 +95,9 @@ def ingest_part(result: Ingest) -> str:
     return (f"{len(result.ingest_ms)} runs, one mail on stdin each, start to exit, the "
             "daemon not running; ratio = ceiling's time / ingest's time, per pair.\n\n"
             + table(rows, "ms per process", "`python -c pass`")
-            + "\n\nOn this code `ingest` also processes the spool (parse, tickets, notice "
-            "rows) before it exits; once it only spools, this measures the pipe alone. "
+            + "\n\n`ingest` only spools (one SQLite commit at synchronous=FULL) and exits; "
+            "the running daemon's workers make the ticket. Most of the time is Python "
+            "loading ticketd's modules (the config's dataclasses, peewee, the spool store). "
             "For scale (perf-anchors.md): one process per mail costs Roundup 240 ms and "
             "RT 148 ms per new ticket; `python -I -c pass` took 30 ms there.")
 
