@@ -107,7 +107,10 @@ def _rows(url: str, sql: str) -> list[tuple]:
     con = psycopg2.connect(url)
     try:
         cur = con.cursor()
-        cur.execute(sql)
+        try:
+            cur.execute(sql)
+        except psycopg2.errors.UndefinedTable:  # a new database: the daemon makes its tables
+            return []
         return cur.fetchall()
     finally:
         con.close()
