@@ -16,8 +16,9 @@ import smtplib
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from conftest import wait_for
 
 POSTFIX = shutil.which("postfix") or ("/usr/sbin/postfix" if Path("/usr/sbin/postfix").exists()
                                       else None)
@@ -160,26 +161,29 @@ class Postfix:
         assert checked.returncode == 0, checked.stderr
         started = self.postfix("start")
         assert started.returncode == 0, started.stderr
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with smtplib.SMTP("127.0.0.1", self.port, timeout=5) as s:
-                    s.noop()
-                return self
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError(f"postfix did not listen on {self.port}")
+        wait_for(self._answers, timeout=30, what=f"postfix listening on {self.port}")
+        return self
+
+    def _answers(self) -> bool:
+        try:
+            with smtplib.SMTP("127.0.0.1", self.port, timeout=5) as s:
+                s.noop()
+            return True
+        except OSError:
+            return False
 
     def stop(self) -> None:
         self.postfix("stop")
         pid_file = self.root / "queue" / "pid" / "master.pid"
-        deadline = time.monotonic() + 30
-        while pid_file.exists() and time.monotonic() < deadline:
+
+        def master_gone() -> bool:
             try:
                 os.kill(int(pid_file.read_text().split()[0]), 0)
-            except (ProcessLookupError, ValueError, IndexError):
-                break
-            time.sleep(0.1)
+            except (OSError, ValueError, IndexError):  # no file, no process, no pid
+                return True
+            return False
+
+        wait_for(master_gone, timeout=30, what="postfix's master to exit")
         shutil.rmtree(self.root, ignore_errors=True)
 
     def queue(self) -> str:
