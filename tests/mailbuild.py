@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import struct
+from email.utils import make_msgid
 
 
 def raw_mail(headers: str, body: bytes | str = b"Hello\r\n") -> bytes:
@@ -54,3 +55,40 @@ def nested(levels: int) -> bytes:
         body = (f"Content-Type: multipart/mixed; boundary=b{i}\r\n\r\n--b{i}\r\n".encode()
                 + body + f"\r\n--b{i}--\r\n".encode())
     return b"From: deep@customer.example\r\nSubject: deep\r\nMIME-Version: 1.0\r\n" + body
+
+
+def dsn(returned_message_id: str, recipient: str | None) -> bytes:
+    """A Postfix-style delivery status notification about the mail `returned_message_id`
+    to `recipient`; without a recipient, a report that names none (as forgers send)."""
+    status = (f"Final-Recipient: rfc822; {recipient}\nAction: failed\nStatus: 5.1.1\n"
+              f"Diagnostic-Code: smtp; 550 5.1.1 <{recipient}>: Recipient address rejected\n"
+              if recipient else "Action: failed\nStatus: 5.1.1\n")
+    to = f"To: {recipient}\n" if recipient else ""
+    return f"""From: Mail Delivery System <MAILER-DAEMON@mx.customer.example>
+To: support@example.com
+Subject: Undelivered Mail Returned to Sender
+Message-ID: {make_msgid(domain="mx.customer.example")}
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Type: text/plain
+
+This is the mail system at host mx.customer.example. I'm sorry to have to
+inform you that your message could not be delivered.
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.customer.example
+
+{status}
+--B
+Content-Type: text/rfc822-headers
+
+From: Example Support <support@example.com>
+{to}Subject: [Ticket #1] Printer on fire
+Message-ID: {returned_message_id}
+
+--B--
+""".replace("\n", "\r\n").encode()

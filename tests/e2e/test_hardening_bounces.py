@@ -3,45 +3,12 @@ mark. The bounces are sent over SMTP with a null sender, as an MTA sends them.""
 
 from __future__ import annotations
 
-from email.utils import make_msgid
-
 from conftest import make_mail, send, wait_for
+from mailbuild import dsn
 from staffmail import gmail_reply, mail_to, relays_to
 
 DANA = "dana@customer.example"
 EVE = "eve@customer.example"
-
-
-def dsn(returned_message_id: str, recipient: str | None) -> bytes:
-    status = (f"Final-Recipient: rfc822; {recipient}\nAction: failed\nStatus: 5.1.1\n"
-              if recipient else "Action: failed\nStatus: 5.1.1\n")
-    return f"""From: Mail Delivery System <MAILER-DAEMON@mx.customer.example>
-To: support@example.com
-Subject: Undelivered Mail Returned to Sender
-Message-ID: {make_msgid(domain="mx.customer.example")}
-MIME-Version: 1.0
-Content-Type: multipart/report; report-type=delivery-status; boundary="B"
-
---B
-Content-Type: text/plain
-
-Your message could not be delivered.
-
---B
-Content-Type: message/delivery-status
-
-Reporting-MTA: dns; mx.customer.example
-
-{status}
---B
-Content-Type: text/rfc822-headers
-
-From: Example Support <support@example.com>
-Subject: [Ticket #1] Printer on fire
-Message-ID: {returned_message_id}
-
---B--
-""".replace("\n", "\r\n").encode()
 
 
 def bounce_events(daemon, ticket_id: int, n: int):

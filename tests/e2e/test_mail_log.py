@@ -5,7 +5,7 @@ does not make a customer's mail our own."""
 from __future__ import annotations
 
 from conftest import make_mail, send, wait_for
-from test_realmail_robots import dsn
+from mailbuild import dsn
 
 
 def test_point_2_mail_list_shows_an_unmatched_bounce_and_show_says_why(daemon, sink):

@@ -10,8 +10,8 @@ import sys
 import urllib.request
 
 from conftest import config_text, free_port, make_mail, send, wait_for
+from mailbuild import dsn
 from prometheus_client.parser import text_string_to_metric_families
-from test_realmail_robots import dsn
 
 
 def scrape(port: int) -> tuple[str, dict]:

@@ -16,6 +16,7 @@ from email.utils import make_msgid
 
 from aiosmtpd.controller import Controller
 from conftest import config_text, free_port, make_mail, send, wait_for
+from mailbuild import dsn
 
 CUSTOMER = "dana@customer.example"
 
@@ -137,42 +138,6 @@ def test_user_pain_02_fifty_mails_from_one_sender_get_at_most_five_acks(daemon, 
     acks = [o for o in daemon.outbox() if o["kind"] == "ack"]
     assert len(acks) == 5
     assert len(sink.to(CUSTOMER)) == 5
-
-
-def dsn(returned_message_id: str, recipient: str) -> bytes:
-    return f"""From: Mail Delivery System <MAILER-DAEMON@mx.customer.example>
-To: support@example.com
-Subject: Undelivered Mail Returned to Sender
-Message-ID: {make_msgid(domain="mx.customer.example")}
-MIME-Version: 1.0
-Content-Type: multipart/report; report-type=delivery-status; boundary="B"
-
---B
-Content-Type: text/plain
-
-This is the mail system at host mx.customer.example. I'm sorry to have to
-inform you that your message could not be delivered.
-
---B
-Content-Type: message/delivery-status
-
-Reporting-MTA: dns; mx.customer.example
-
-Final-Recipient: rfc822; {recipient}
-Action: failed
-Status: 5.1.1
-Diagnostic-Code: smtp; 550 5.1.1 <{recipient}>: Recipient address rejected
-
---B
-Content-Type: text/rfc822-headers
-
-From: Example Support <support@example.com>
-To: {recipient}
-Subject: [Ticket #1] Printer on fire
-Message-ID: {returned_message_id}
-
---B--
-""".replace("\n", "\r\n").encode()
 
 
 def test_user_pain_21_bounce_of_a_notice_lands_on_its_ticket_and_marks_the_address(daemon,
