@@ -80,8 +80,10 @@ class OutboxSender:
         # repeats at most the one notice in flight; failures wait for the batch's end.
         unsent = []
         for i, row in enumerate(rows):
-            if time.monotonic() > until:  # the lease is running out: another sender may
-                self.unclaim(rows[i:])    # take these soon, so none of them is sent here
+            if time.monotonic() > until:
+                # the lease is running out and another sender may take these soon: give
+                # them back now and send none of them here
+                release_claims(self.db, self.owner, [r.id for r in rows[i:]])
                 break
             t = self.try_one(row, stored.get(row.message_id))
             if t.status == OutboxStatus.SENT:
@@ -93,11 +95,6 @@ class OutboxSender:
             if len(unsent) < len(rows):
                 self.failing = None  # the relay took some: it is up, those were refused
         return len(rows)
-
-    def unclaim(self, rows: list[Outbox]) -> None:
-        with write_transaction(self.db):
-            Outbox.update(claimed_until=None, claimed_by=None).where(
-                Outbox.id.in_([r.id for r in rows]) & (Outbox.claimed_by == self.owner)).execute()
 
     def claim(self, limit: int) -> list[Outbox]:
         now = utcnow()
@@ -293,10 +290,14 @@ def acknowledge(db: pw.Database, outbox_id: int | None) -> int:
         return Outbox.update(acknowledged_at=utcnow()).where(cond).execute()
 
 
-def release_claims(db: pw.Database, owner: str | None = None) -> int:
-    """A mail in flight when its sender died goes out again now (same Message-ID)."""
+def release_claims(db: pw.Database, owner: str | None = None,
+                   ids: list[int] | None = None) -> int:
+    """A mail in flight when its sender died goes out again now (same Message-ID); with
+    `ids`, only those of the owner's rows (a batch given back before its lease ran out)."""
     cond = Outbox.status == OutboxStatus.PENDING
     cond &= Outbox.claimed_by == owner if owner else Outbox.claimed_until.is_null(False)
+    if ids is not None:
+        cond &= Outbox.id.in_(ids)
     with write_transaction(db):
         return Outbox.update(claimed_until=None, claimed_by=None).where(cond).execute()
 
