@@ -180,6 +180,17 @@ def take_queue_turn(queue: str) -> int:
         "RETURNING position", queue)[0]
 
 
+def serialise_least_open() -> None:
+    """PostgreSQL: hold the least_open pick until this transaction commits, so a second
+    worker reads the counts only after the first one's ticket is in them (otherwise two
+    new tickets at once both go to the same least-loaded member). One key for every
+    queue, so two picks can never wait on each other's queue in opposite orders. On
+    SQLite the write lock already serialises whole transactions."""
+    db = _db()
+    if is_postgres(db):
+        rows.fetch_one(db, "SELECT pg_advisory_xact_lock(hashtext(?))", "least_open")
+
+
 def next_round_robin(queue: str, members: list[str]) -> str:
     """The next member in turn; a new queue starts with the first."""
     return members[take_queue_turn(queue) % len(members)]

@@ -1,7 +1,9 @@
 """Automatic allocation: which member of a queue gets the next ticket.
 
-Used for new tickets (apply.py) and for transfers (actions.py). The queue's
-cursor row is locked first, so concurrent workers on PostgreSQL take turns.
+Used for new tickets (apply.py) and for transfers (actions.py). round_robin
+moves the queue's cursor in one committed statement; least_open holds its pick
+until the caller's transaction commits, so concurrent workers on PostgreSQL
+see each other's new tickets in the counts.
 """
 
 from __future__ import annotations
@@ -14,6 +16,6 @@ def pick_assignee(queue: str, strategy: str, members: list[str]) -> str:
     the fewest open tickets, ties to the one listed first."""
     if strategy == "round_robin":
         return repository.next_round_robin(queue, members)
-    repository.take_queue_turn(queue)  # serialise picks per queue
+    repository.serialise_least_open()
     counts = repository.open_counts(members)
     return min(members, key=lambda m: (counts[m], members.index(m)))

@@ -36,3 +36,17 @@ def test_least_open_counts_follow_every_change(daemon):
     least = min(counted(daemon).values())
     newest = daemon.tickets()[0]
     assert counted(daemon)[newest["assignee"]] - 1 <= least  # went to a least loaded member
+
+
+def test_least_open_spreads_a_burst_evenly_across_concurrent_workers(daemon):
+    """Both workers pick at once: each must see the other's new tickets in the counts (on
+    PostgreSQL two concurrent picks once both read zero and gave one member two tickets)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(lambda i: daemon.send(make_mail(frm=f"b{i}@customer.example",
+                                                      to="billing@example.com",
+                                                      subject=f"Billing {i}")), range(30)))
+    wait_for(lambda: len(daemon.tickets()) == 30, what="30 tickets")
+    assert sorted(counted(daemon).values()) == [10, 10, 10]
+    assert maintained(daemon) == counted(daemon)
