@@ -39,14 +39,23 @@ class Channel:
     def __init__(self, stopping: threading.Event):
         self.stopping = stopping
         self.inp, self.out = sys.stdin.fileno(), sys.stdout.fileno()
+        # a signal (SIGTERM, SIGHUP) writes a byte here, so `wait` returns at once: Python
+        # retries an interrupted select() (PEP 475), and each stop would otherwise wait out
+        # the idle second
+        self.signalled, wakeup = os.pipe()
+        os.set_blocking(wakeup, False)
+        signal.set_wakeup_fd(wakeup, warn_on_full_buffer=False)
 
     def wait(self, seconds: float) -> None:
-        """Sleep until woken, the time is up, or the supervisor has gone."""
+        """Sleep until woken, signalled, the time is up, or the supervisor has gone."""
         if self.stopping.is_set():
             return
         try:
-            ready, _, _ = select.select([self.inp], [], [], seconds)
+            ready, _, _ = select.select([self.inp, self.signalled], [], [], seconds)
         except InterruptedError:  # a signal: the loop looks at `stopping` again
+            return
+        if self.signalled in ready:
+            os.read(self.signalled, 4096)
             return
         if ready and not os.read(self.inp, 4096):
             log.warning("the supervisor has gone; stopping")
