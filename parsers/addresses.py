@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from email.utils import getaddresses, parseaddr
 
+from parsers.controls import strip_controls  # noqa: F401 (re-exported)
 from parsers.limits import MAX_ADDRESSES, cut_note
 
 _ATOMS = r"[^@\s<>()\[\],;:\"]+"
@@ -120,17 +121,6 @@ def display_name(name: str) -> str:
     show as alice)."""
     name = strip_controls(name or "").strip()
     return "" if any(a in name for a in _AT_SIGNS) else name
-
-
-_CONTROLS = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0),
-                           0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
-                           *range(0x2066, 0x206A)])
-
-
-def strip_controls(text: str) -> str:
-    """Text without control characters, terminal escapes (ESC, CSI) and bidi overrides;
-    line feeds and tabs stay."""
-    return (text or "").translate(_CONTROLS)
 
 
 def split_plus(addr: str) -> tuple[str, str | None]:

@@ -208,7 +208,7 @@ class SafeText:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        from parsers.addresses import strip_controls
+        from parsers.controls import strip_controls
 
         # a carriage return stays: progress bars redraw their line with it
         return self._stream.write("\r".join(strip_controls(t) for t in text.split("\r")))
@@ -254,6 +254,12 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout, sys.stderr = SafeText(sys.stdout), SafeText(sys.stderr)
     args = config_anywhere(build_parser(the_command(argv))).parse_args(argv)
     path = config_path(args.config)
+    if args.command == "ingest":  # once per mail: the quick way when it can be taken
+        from daemon.cli.ingest import quickly
+
+        code = quickly(args, path)
+        if code is not None:
+            return code
     from daemon.config import ConfigError, load_config
 
     piped = args.command == "ingest"  # one process per mail: as little as it takes to spool

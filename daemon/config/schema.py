@@ -10,6 +10,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from daemon.store.locations import DEFAULT_DATABASE, absolute, spool_url_for
+
 STATUSES = ("new", "open", "pending", "resolved", "closed")
 PRIORITIES = ("low", "normal", "high", "urgent")
 ASSIGN_STRATEGIES = ("manual", "round_robin", "least_open")
@@ -40,7 +42,7 @@ def opt(default=dataclasses.MISSING, help: str = "", **kw):
 
 @dataclass(frozen=True)
 class DaemonConfig:
-    database: str = opt("sqlite:///ticketd.db", "sqlite:///PATH or postgresql://user@host/db")
+    database: str = opt(DEFAULT_DATABASE, "sqlite:///PATH or postgresql://user@host/db")
     spool: str = opt("", "where mail is spooled before it is answered: sqlite:///PATH or "
                          "postgresql://...; empty = beside the database (SQLite: "
                          "<name>-spool.db; PostgreSQL: the same database)")
@@ -336,20 +338,10 @@ class Config:
     def spool_url(self) -> str:
         """The spool store: as configured, else a file beside a SQLite database (so
         ticket work never locks it), else the same PostgreSQL database."""
-        if self.daemon.spool:
-            return self._absolute(self.daemon.spool)
-        url = self.database_url
-        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-            path = Path(url[len("sqlite:///") :])
-            return "sqlite:///" + str(path.with_name(f"{path.stem}-spool{path.suffix or '.db'}"))
-        return url
+        return spool_url_for(self.database_url, self._absolute(self.daemon.spool))
 
     def _absolute(self, url: str) -> str:
-        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
-            rel = url[len("sqlite:///") :]
-            if rel and rel != ":memory:":
-                return "sqlite:///" + str(self.resolve(rel))
-        return url
+        return absolute(url, self.path.parent)
 
 
 # Python names that TOML spells differently (from is a keyword).

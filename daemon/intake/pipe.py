@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sys
 
 import peewee as pw
 
@@ -14,14 +13,7 @@ log = logging.getLogger("ticketd.ingest")
 
 EX_OK = 0
 EX_DATAERR = 65
-EX_NOINPUT = 66
 EX_TEMPFAIL = 75
-
-
-def read_inputs(files: list[str]) -> list[tuple[str, bytes]]:
-    if not files:
-        return [("<stdin>", sys.stdin.buffer.read())]
-    return [(name, open(name, "rb").read()) for name in files]
 
 
 def spool_inputs(db: pw.Database, inputs: list[tuple[str, bytes]], queue: str | None,

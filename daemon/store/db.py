@@ -15,12 +15,12 @@ import os
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import peewee as pw
 
 from daemon.store import SchemaError, models
+from daemon.store.locations import lock_path
 
 
 @dataclass
@@ -190,6 +190,3 @@ def _file_lock(path: str):
         os.close(fd)  # closing releases the flock
 
 
-def lock_path(db_path: str) -> str:
-    p = Path(db_path)
-    return str(p.with_name(p.name + ".lock"))

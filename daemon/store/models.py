@@ -16,8 +16,7 @@ from datetime import UTC, datetime
 import peewee as pw
 
 from daemon.states import OPEN_STATUSES
-
-SCHEMA_VERSION = 9  # 1: the first release, spool and tickets in one file
+from daemon.store.locations import SCHEMA_VERSION  # noqa: F401 (one place, peewee-free)
 
 
 def utcnow() -> datetime:

@@ -23,29 +23,19 @@ import peewee as pw
 from daemon.states import SpoolState
 from daemon.store import rows
 from daemon.store.db import is_postgres, write_transaction
-from daemon.store.dedupe import dedupe_key
+from daemon.store.intake_rows import (  # noqa: F401 (Envelope, IMPORTED: used from here)
+    IMPORTED,
+    INSERT_SQL,
+    Envelope,
+    insert_values,
+    mailbox_of,
+)
 from daemon.store.models import Spool, utcnow
-from parsers.references import raw_message_id
 
 log = logging.getLogger("ticketd.spool")
 
 MAX_ATTEMPTS = 3
-IMPORTED = "import:"  # the source of mail from `ticketd import`: stored, never answered
 MAX_BATCH_BYTES = 32 * 1024 * 1024  # a claim stops adding rows past this much raw mail
-
-
-@dataclass(frozen=True)
-class Envelope:
-    source: str  # smtp | lmtp | pipe | imap:<name>
-    mail_from: str = ""
-    rcpt_to: tuple[str, ...] = ()
-    mailbox: str = ""  # dedupe scope; default: the recipients
-    queue_hint: str | None = None
-
-    @property
-    def imported(self) -> bool:
-        """From `ticketd import`: an archive's old mail, which must send no notice."""
-        return self.source.startswith(IMPORTED)
 
 
 @dataclass(frozen=True)
@@ -124,12 +114,6 @@ def release_dead_claims(db: pw.Database) -> int:
 
 # --- intake --------------------------------------------------------------------------
 
-def mailbox_of(env: Envelope) -> str:
-    if env.mailbox:
-        return env.mailbox
-    return (env.source.split(":")[0] + ":" + ",".join(sorted(a.lower() for a in env.rcpt_to)))[:255]
-
-
 def put(db: pw.Database, raw: bytes, env: Envelope) -> Spooled:
     """Store one message durably (own transaction); a duplicate returns the first copy."""
     with write_transaction(db):
@@ -143,14 +127,11 @@ def put_many(db: pw.Database, items: list[tuple[bytes, Envelope]]) -> list[Spool
 
 
 def put_in_transaction(db: pw.Database, raw: bytes, env: Envelope) -> Spooled:
-    mid = raw_message_id(raw)
-    mailbox, key = mailbox_of(env), dedupe_key(raw)
-    # one statement: another process may insert the same key at the same moment
-    row = rows.fetch_one(db, INSERT_SQL, Spool.received_at.db_value(utcnow()), env.source,
-                         mailbox, key, env.mail_from, Spool.rcpt_to.db_value(list(env.rcpt_to)),
-                         env.queue_hint, raw, len(raw), mid)
+    values = insert_values(raw, env)
+    row = rows.fetch_one(db, INSERT_SQL, Spool.received_at.db_value(utcnow()), *values)
     if row is not None:
         return Spooled(row[0], False)
+    mailbox, key, mid = values[1], values[2], values[-1]
     existing = rows.fetch_one(db, "SELECT id FROM spool WHERE mailbox = ? AND dedupe_key = ?",
                               mailbox, key)
     log.info("duplicate delivery of spool #%s from %s ignored (Message-ID %s)", existing[0],
@@ -171,12 +152,6 @@ def _log_duplicate(db: pw.Database, first: int, size: int, mid: str | None,
                  rcpt_to=list(env.rcpt_to), queue_hint=env.queue_hint, raw=None, size=size,
                  message_id=mid, state=SpoolState.DONE, outcome="duplicate",
                  reason=f"duplicate delivery of mail #{first}: stored once").execute()
-
-
-INSERT_SQL = ("INSERT INTO spool (received_at, source, mailbox, dedupe_key, mail_from, rcpt_to, "
-              "queue_hint, raw, size, message_id, state, attempts) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', 0) "
-              "ON CONFLICT (mailbox, dedupe_key) DO NOTHING RETURNING id")
 
 
 # --- the worker's side ---------------------------------------------------------------

@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 import signal
 import smtplib
+import subprocess
+import sys
 import threading
 from collections import Counter
 from pathlib import Path
 
-from conftest import Sink, config_text, make_mail, send, wait_for
+from conftest import SQLITE_ONLY, Sink, config_text, make_mail, send, wait_for
 
 
 def core_config(sink_port=None, directory=None, **daemon_options) -> str:
@@ -156,6 +158,44 @@ def test_a_relay_that_refuses_is_named_by_status_and_mail_goes_out_when_it_is_ba
         wait_for(lambda: status(d)[0] == 0, what="status healthy again")
     finally:
         relay.stop()
+
+
+def test_ingest_writes_the_row_smtp_would_and_a_repeat_is_logged_once(daemon):
+    raw = make_mail(subject="Piped refund", message_id="<pipe-1@customer.example>").as_bytes()
+    args = ("ingest", "--sender", "c@customer.example", "--recipient", "Billing@Example.com",
+            "--queue", "billing")
+    assert daemon.cli(*args, input=raw).returncode == 0
+    assert daemon.spool_sql("SELECT source, mailbox, mail_from, rcpt_to, queue_hint, size, "
+                            "message_id FROM spool") == [
+        ("pipe", "pipe:billing@example.com", "c@customer.example", '["Billing@Example.com"]',
+         "billing", len(raw), "pipe-1@customer.example")]
+    ticket = wait_for(lambda: daemon.tickets(), what="the ticket")[0]
+    assert (ticket["subject"], ticket["queue"]) == ("Piped refund", "billing")
+    again = daemon.cli(*args, input=raw)  # the MTA retries after a lost exit code
+    assert again.returncode == 0 and b"duplicate" in again.stderr
+    assert [m["outcome"] for m in daemon.json("mail", "list")] == ["duplicate", "ticket"]
+    assert len(daemon.tickets()) == 1
+
+
+@SQLITE_ONLY
+def test_ingest_to_a_sqlite_spool_loads_neither_peewee_nor_the_config_schema(daemon):
+    """One process per mail: the everyday case stores it with tomllib and sqlite3 only."""
+    probe = ("import sys; from daemon.cli.main import main; code = main(sys.argv[1:]); "
+             "print(code, sorted(m for m in ('peewee', 'daemon.config.schema', "
+             "'daemon.store.models') if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", probe, "-c", str(daemon.config), "ingest"],
+                       input=make_mail(subject="Quick").as_bytes(), capture_output=True,
+                       cwd=daemon.folder, timeout=60)
+    assert r.stdout.decode().split() == ["0", "[]"], r.stderr.decode()
+    wait_for(lambda: [t["subject"] for t in daemon.tickets()] == ["Quick"], what="the ticket")
+
+
+def test_ingest_into_a_spool_of_another_schema_is_refused_for_the_mta_to_retry(daemon):
+    daemon.spool_execute("UPDATE spool_meta SET value = '999' WHERE key = 'schema_version'")
+    r = daemon.cli("ingest", input=make_mail(subject="Too new").as_bytes(), check=False)
+    assert r.returncode == 75, r.stderr.decode()
+    assert b"upgrade ticketd" in r.stderr
+    assert daemon.spool_sql("SELECT COUNT(*) FROM spool") == [(0,)]
 
 
 def test_ingest_stores_mail_while_the_ticket_store_is_locked(daemon):
