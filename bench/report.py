@@ -96,8 +96,9 @@ def ingest_part(result: Ingest) -> str:
             "daemon not running; ratio = ceiling's time / ingest's time, per pair.\n\n"
             + table(rows, "ms per process", "`python -c pass`")
             + "\n\n`ingest` only spools (one SQLite commit at synchronous=FULL) and exits; "
-            "the running daemon's workers make the ticket. Most of the time is Python "
-            "loading ticketd's modules (the config's dataclasses, peewee, the spool store). "
+            "the running daemon's workers make the ticket. A new mail to a SQLite spool takes "
+            "the quick path (intake/pipe_fast.py: tomllib and sqlite3, neither the config "
+            "schema nor peewee); the rest of the time is Python starting. "
             "For scale (perf-anchors.md): one process per mail costs Roundup 240 ms and "
             "RT 148 ms per new ticket; `python -I -c pass` took 30 ms there.")
 
