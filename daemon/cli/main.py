@@ -50,8 +50,9 @@ class _Only:
         return self.sub.add_parser(name, **kwargs) if name == self.name else _Skipped()
 
 
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The whole command line, or with `only` a known subcommand's part of it."""
+def build_parser(only: str | None = None, reading: bool = False) -> argparse.ArgumentParser:
+    """The whole command line, or with `only` a known subcommand's part of it; `reading`:
+    `tickets list` or `show`, whose parser needs no table of the changes."""
     p = argparse.ArgumentParser(prog="ticketd", description="Email-driven ticketing daemon")
     p.add_argument("-c", "--config", help="config file (default: $TICKETD_CONFIG, "
                                           "then ./config.toml)")
@@ -91,7 +92,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                                     "otherwise (as ingest --queue)")
     im.add_argument("--dry-run", action="store_true",
                     help="say what would be made; store and send nothing")
-    _tickets_parser(sub)
+    _tickets_parser(sub, reading)
     rp = sub.add_parser("report", help="opened, resolved, open; response times, SLA, staff")
     rp.add_argument("--since", help="a date, a time, or a span back from now (30d); "
                                     "default: 30 days before --until")
@@ -156,7 +157,7 @@ def _mail_parser(sub) -> None:
     ms.add_argument("--json", action="store_true")
 
 
-def _tickets_parser(sub) -> None:
+def _tickets_parser(sub, reading: bool = False) -> None:
     t = sub.add_parser("tickets", help="list, show and change tickets").add_subparsers(
         dest="action", required=True)
     if isinstance(t, _Skipped):
@@ -176,6 +177,8 @@ def _tickets_parser(sub) -> None:
     ts = t.add_parser("show", help="one ticket: messages, participants, history")
     ts.add_argument("id", type=int)
     ts.add_argument("--json", action="store_true")
+    if reading:
+        return
     from daemon.tickets.commands import SPECS  # the one table of ticket commands
 
     changes = []
@@ -238,21 +241,34 @@ def config_anywhere(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 def the_command(argv: list[str] | None) -> str | None:
     """The subcommand named on the command line, when the parser may be built for it
     alone; None for help or anything unclear (the whole parser then says what is wrong)."""
+    words = _words(argv)
+    return words[0] if words and words[0] in COMMANDS else None
+
+
+def only_reading(argv: list[str] | None) -> bool:
+    """`tickets list` or `tickets show`: typed often, they change nothing, and need
+    neither the table of changes nor the config's cross-section checks."""
+    return _words(argv)[:1] == ["tickets"] and _words(argv)[1:2] in (["list"], ["show"])
+
+
+def _words(argv: list[str] | None) -> list[str]:
+    """The command line after a leading -c FILE; nothing at all when help is asked for."""
     words = list(sys.argv[1:] if argv is None else argv)
     if any(w in ("-h", "--help") for w in words):
-        return None
+        return []
     while words and words[0] in ("-c", "--config"):
         words = words[2:]
     if words and words[0].startswith("--config="):
         words = words[1:]
-    return words[0] if words and words[0] in COMMANDS else None
+    return words
 
 
 def main(argv: list[str] | None = None) -> int:
     private_files()
     if not isinstance(sys.stdout, SafeText):
         sys.stdout, sys.stderr = SafeText(sys.stdout), SafeText(sys.stderr)
-    args = config_anywhere(build_parser(the_command(argv))).parse_args(argv)
+    reading = only_reading(argv)
+    args = config_anywhere(build_parser(the_command(argv), reading)).parse_args(argv)
     path = config_path(args.config)
     if args.command == "ingest":  # once per mail: the quick way when it can be taken
         from daemon.cli.ingest import quickly
@@ -264,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
 
     piped = args.command == "ingest"  # one process per mail: as little as it takes to spool
     try:
-        config = load_config(path, semantics=not piped)
+        config = load_config(path, semantics=not (piped or reading))
     except ConfigError as exc:
         if args.command in ("run", "child"):  # the journal: one line each, nothing else
             for problem in exc.problems:

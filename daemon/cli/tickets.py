@@ -5,22 +5,21 @@ from __future__ import annotations
 import getpass
 import sys
 
-from peewee import fn
-
 from daemon.cli import views
 from daemon.cli.main import EXIT_CONFIG, EXIT_NOT_FOUND, print_json
 from daemon.config import Config
-from daemon.service.app import stores_of, ticket_actions
 from daemon.store import repository
-from daemon.store.db import write_transaction
+from daemon.store.db import open_stores, write_transaction
 from daemon.store.models import Event, Ticket
-from daemon.tickets.actions import ActionError
-from daemon.tickets.commands import BY_NAME, GRAMMAR, Options
-from parsers.commands import Command, parse_command
+from daemon.tickets.checks import ActionError, Checks
+
+# What changes tickets (notices, timers, allocation) is imported by the commands that
+# change them: `tickets list` and `show` are typed often and should answer at once.
 
 
 def run(args, path: str, config: Config) -> int:
-    db = stores_of(config).tickets
+    db = open_stores(config.database_url, config.spool_url,
+                     config.daemon.lock_timeout_seconds).tickets
     if args.action == "list":
         try:
             filters = field_filters(args.field, config)
@@ -52,6 +51,8 @@ def run(args, path: str, config: Config) -> int:
 
 def _mark_spam(args, config: Config, db) -> int:
     """user-pain §27c: a spambot's tickets go away in one step, and nobody is mailed."""
+    from daemon.service.app import ticket_actions
+
     actor = args.actor or f"{getpass.getuser()}@cli"
     actions = ticket_actions(config)
     with write_transaction(db):
@@ -74,7 +75,7 @@ def pw_list(args, filters: list[tuple[str, str]]):
 def _check_list_filters(args, config: Config) -> None:
     """An unknown status or queue is a mistake, not an empty list; `--assignee bob` means
     whom `tickets assign ID bob` would."""
-    actions = ticket_actions(config)
+    actions = Checks(config)
     if args.status:
         args.status = args.status.lower()
         actions.check_status(args.status)
@@ -86,7 +87,7 @@ def _check_list_filters(args, config: Config) -> None:
 
 def field_filters(given: list[str], config: Config) -> list[tuple[str, str]]:
     """`--field NAME=VALUE` (repeatable) -> (name, canonical value), as values are stored."""
-    actions = ticket_actions(config)
+    actions = Checks(config)
     out = []
     for item in given or ():
         name, sep, value = item.partition("=")
@@ -116,6 +117,12 @@ def _next_due(t: dict) -> str:
 def _change_ticket(args, config: Config, db, ticket: Ticket) -> int:
     """One command of the registry, read, checked and applied as a staff mail's line would
     be; says what changed (old -> new), or that nothing did."""
+    from peewee import fn
+
+    from daemon.service.app import ticket_actions
+    from daemon.tickets.commands import BY_NAME, GRAMMAR, Options
+    from parsers.commands import Command, parse_command
+
     actor = args.actor or f"{getpass.getuser()}@cli"
     actions = ticket_actions(config)
     spec = BY_NAME[args.action]

@@ -8,7 +8,6 @@ from daemon.store import fields as field_rows
 from daemon.store import repository
 from daemon.store.models import Outbox, SlaClock, Spool, Ticket
 from daemon.store.sla import dues_for
-from parsers.sanitize import sanitize_html
 
 
 def iso(dt: datetime | None) -> str | None:
@@ -57,7 +56,7 @@ def ticket_detail_json(t: Ticket) -> dict:
         "text": m.text, "visible_text": m.visible_text or (m.text if m.direction == "out"
                                                             else ""),
         "message_id": m.message_id,
-        "html": sanitize_html(m.html) if m.html else "",  # raw HTML stays in the database
+        "html": _sanitized(m.html) if m.html else "",  # raw HTML stays in the database
         "thread_rung": m.thread_rung, "defects": list(m.defects or []),
         "created_at": iso(m.created_at),
         "sent_at": iso(m.sent_at if m.direction == "in" else sent.get(m.message_id)),
@@ -110,3 +109,9 @@ def table(rows: list[list[str]], headers: list[str]) -> str:
 def short(text: str | None, n: int = 50) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _sanitized(html: str) -> str:
+    from parsers.sanitize import sanitize_html  # only a message with HTML needs it
+
+    return sanitize_html(html)

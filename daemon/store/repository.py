@@ -10,6 +10,7 @@ import contextlib
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import peewee as pw
 
@@ -26,7 +27,9 @@ from daemon.store.models import (
     Ticket,
     utcnow,
 )
-from daemon.worker.classify import TicketView
+
+if TYPE_CHECKING:
+    from daemon.worker.classify import TicketView
 
 OPEN_STATUSES = tuple(str(s) for s in OPEN)
 
@@ -39,6 +42,8 @@ class DbLookup:
                                     "version FROM ticket WHERE id = ?", ticket_id)
         if row is None:
             return None
+        from daemon.worker.classify import TicketView  # the CLI reads tickets without it
+
         closed = Ticket.closed_at.python_value(row[5])
         return TicketView(id=row[0], status=row[1], requester=row[2],
                           participants=frozenset(participants_of(row[0])), queue=row[3],

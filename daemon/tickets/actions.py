@@ -8,83 +8,27 @@ commands can all be checked before the first one is applied.
 
 from __future__ import annotations
 
-import re
-
 from daemon.circulation.timers import Timers
 from daemon.clock import SYSTEM_CLOCK, Clock
-from daemon.config import PRIORITIES, STATUSES, Config
-from daemon.config.schema import TAG_PATTERN, TAG_RULE
+from daemon.config import Config
 from daemon.forms.extract import missing
-from daemon.forms.spec import compile_fields, normalise, why_not
 from daemon.notices.notify import Notifier, message_context, stored_message
 from daemon.store import fields as field_rows
 from daemon.store import repository
 from daemon.store.models import Message, Ticket
 from daemon.tickets.allocation import pick_assignee
+from daemon.tickets.checks import ActionError, Checks  # noqa: F401 (ActionError: used from here)
 from parsers.commands import is_address
 
 CUSTOMER_STATUS_NOTICES = {"resolved": "status_resolved", "pending": "status_pending"}
-TAG = re.compile(f"^{TAG_PATTERN}$")
 
 
-class ActionError(Exception):
-    """A change that cannot be made, with the reason for the person who asked."""
-
-
-class TicketActions:
+class TicketActions(Checks):
     def __init__(self, config: Config, notifier: Notifier, clock: Clock = SYSTEM_CLOCK):
-        self.config = config
+        super().__init__(config)
         self.notifier = notifier
         self.clock = clock
         self.timers = Timers(config, clock)
-        self.fields = {s.name: s for s in compile_fields(config)}
-
-    # --- checks: raise ActionError, change nothing ------------------------------
-
-    def resolve_staff(self, who: str, actor: str) -> str:
-        """`me`, an address, a name, or an unambiguous first name or local part -> an address."""
-        who = " ".join(who.split()).lower()
-        if who == "me":
-            who = actor.lower()
-        for s in self.config.staff:
-            if who in (s.email.lower(), s.name.lower()):
-                return s.email.lower()
-        short = {s.email.lower() for s in self.config.staff
-                 if who in (s.email.lower().partition("@")[0], s.name.lower().partition(" ")[0])}
-        if len(short) == 1:
-            return short.pop()
-        if short:
-            names = ", ".join(sorted(short))
-            raise ActionError(f"{who!r} names more than one staff member: {names}")
-        raise ActionError(f"{who!r} is not a staff member")
-
-    def check_status(self, status: str) -> None:
-        if status not in STATUSES:
-            raise ActionError(f"{status!r} is not a status (use {', '.join(STATUSES)})")
-
-    def check_priority(self, priority: str) -> None:
-        if priority not in PRIORITIES:
-            raise ActionError(f"{priority!r} is not a priority (use {', '.join(PRIORITIES)})")
-
-    def check_queue(self, name: str) -> None:
-        if self.config.queue(name) is None:
-            names = ", ".join(q.name for q in self.config.queues)
-            raise ActionError(f"{name!r} is not a queue (use {names})")
-
-    def check_tag(self, tag: str) -> None:
-        if not TAG.match(tag or ""):
-            raise ActionError(f"{tag!r} is not a tag ({TAG_RULE})")
-
-    def check_field(self, name: str, value: str) -> str:
-        """The canonical value for a field, or ActionError naming what it must be."""
-        spec = self.fields.get(name.lower())
-        if spec is None:
-            names = ", ".join(self.fields) or "none are configured"
-            raise ActionError(f"{name!r} is not a field (use {names})")
-        found = normalise(spec, value)
-        if found is None:
-            raise ActionError(why_not(spec, value))
-        return found
 
     def check_participant(self, email: str) -> None:
         own = {q.lower() for queue in self.config.queues for q in queue.addresses}

@@ -128,3 +128,24 @@ def test_quarantine_retry_and_drop(daemon):
     left = daemon.json("quarantine", "list")
     assert [r["id"] for r in left] == [rows[0]["id"]]
     assert daemon.cli("quarantine", "drop", "9999", check=False).returncode == 1
+
+
+def test_tickets_list_and_show_load_nothing_that_changes_tickets(daemon):
+    """Typed often, so quick: reading tickets loads neither the table of changes, nor
+    notices and templates, nor the config's cross-section checks."""
+    import subprocess
+    import sys
+
+    daemon.send(make_mail(subject="Refund please"))
+    tid = wait_for(lambda: daemon.tickets(), what="the ticket")[0]["id"]
+    probe = ("import json, sys; from daemon.cli.main import main; code = main(sys.argv[1:]); "
+             "print(json.dumps([code, sorted(m for m in ('jinja2', 'daemon.tickets.actions', "
+             "'daemon.tickets.commands', 'daemon.config.checks', 'daemon.notices.notify') "
+             "if m in sys.modules)]))")
+    for args in (["tickets", "list", "--status", "new", "--queue", "billing"],
+                 ["tickets", "show", str(tid)]):
+        r = subprocess.run([sys.executable, "-c", probe, "-c", str(daemon.config), *args],
+                           capture_output=True, cwd=daemon.folder, timeout=60)
+        out = r.stdout.decode()
+        assert "Refund please" in out, r.stderr.decode()
+        assert json.loads(out.splitlines()[-1]) == [0, []]
