@@ -112,6 +112,7 @@ class StaffMail:
     def status_list(self, sender: str, msg: ParsedMessage) -> str | None:
         """A mail with the subject `status`: the sender's open tickets, to the sender only."""
         limit = self.config.tickets.status_requests_per_hour
+        repository.serialise_rate_key("status:" + sender)  # two workers do not both count
         if repository.sent_since("status_list", sender, repository.one_hour_ago()) >= limit:
             log.info("status list for %s not sent: %s per hour already", sender, limit)
             return None
