@@ -21,7 +21,7 @@ import time
 
 from daemon.config import Config, load_config
 from daemon.service.loops import Beat, run_loop
-from daemon.store.db import Stores, open_stores
+from daemon.store.db import Stores, commits_without_fsync, open_stores
 from daemon.store.spool import owner_name
 
 log = logging.getLogger("ticketd.child")
@@ -140,6 +140,8 @@ def child_main(config_path: str, config: Config, role: str, index: str = "") -> 
     channel = Channel(stopping)
     stores = open_stores(config.database_url, config.spool_url,
                          config.daemon.lock_timeout_seconds)
+    if role == "sender":
+        commits_without_fsync(stores.tickets)
     beat = Beat(stores.spool, name)
     current = {"role": ROLES[role](config, stores, channel, index)}
 
