@@ -281,11 +281,13 @@ class Applier:
         return [m.lower() for m in queue.members] if queue else []
 
     def _over_ack_limit(self, sender: str) -> bool:
-        """Counted under a lock of the sender's key (PostgreSQL: workers apply at once)."""
+        """Counted under a lock (PostgreSQL: workers apply at once): of the sender's domain
+        when it has a limit of its own, which covers the sender too, else of the sender."""
         since = repository.one_hour_ago()
         t = self.config.tickets
         key = rate_key(sender)
-        repository.serialise_rate_key(key)
+        repository.serialise_rate_key(("domain:" + domain_of(sender))
+                                      if t.ack_domain_limit_per_hour else key)
         if repository.acks_since(key, since) >= t.ack_limit_per_hour:
             return True
         return bool(t.ack_domain_limit_per_hour) and repository.acks_to_domain_since(
