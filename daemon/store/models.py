@@ -194,6 +194,19 @@ class StaffLoadChange(TicketModel):
     delta = pw.IntegerField()
 
 
+class AllocationHold(TicketModel):
+    """PostgreSQL: a least_open pick, counted for its member from the moment it is made (it
+    commits at once, on a side connection) until the picking transaction commits, which
+    deletes it; so workers on any host see each other's picks without a lock held across
+    their batches. A hold whose transaction never commits is ignored after HOLD_SECONDS."""
+
+    email = pw.TextField()
+    created_at = UTCDateTimeField(default=utcnow, index=True)
+
+
+HOLD_SECONDS = 300
+
+
 def load_changed(was: str | None, now: str | None) -> None:
     db = StaffLoadChange._meta.database
     from daemon.store import rows
@@ -366,5 +379,5 @@ class Heartbeat(SpoolModel):
 
 TICKET_MODELS = [Meta, Ticket, Participant, Message, Blob, Attachment, Event, Outbox,
                  AssignCursor, BouncingAddress, Applied, StaffLoad, StaffLoadChange,
-                 TicketField, SlaClock, RelayHealth]
+                 TicketField, SlaClock, RelayHealth, AllocationHold]
 SPOOL_MODELS = [SpoolMeta, Spool, ImapState, MailboxHealth, Heartbeat]

@@ -18,6 +18,8 @@ from daemon.states import OPEN_STATUSES as OPEN
 from daemon.store import rows
 from daemon.store.db import is_postgres, side_connection
 from daemon.store.models import (
+    HOLD_SECONDS,
+    AllocationHold,
     Attachment,
     Blob,
     Event,
@@ -143,19 +145,51 @@ def customer_thread_message_ids(ticket_id: int, customer_templates: tuple[str, .
         ticket_id, *customer_templates)]
 
 
-def open_counts(members: list[str]) -> dict[str, int]:
-    """Open tickets per member, from the maintained counts (no scan of the tickets)."""
+def open_counts(members: list[str], db: pw.Database | None = None) -> dict[str, int]:
+    """Open tickets per member, from the maintained counts (no scan of the tickets), with
+    the least_open picks still held by transactions that have not committed."""
+    db = db or _db()
     counts = dict.fromkeys(members, 0)
     marks = ", ".join("?" * len(members))
     for email, n in rows.fetch_all(
-            _db(), f"SELECT email, open_count FROM staffload WHERE email IN ({marks})",
-            *members):
+            db, f"SELECT email, open_count FROM staffload WHERE email IN ({marks})", *members):
         counts[email] += n
     for email, n in rows.fetch_all(
-            _db(), f"SELECT email, SUM(delta) FROM staffloadchange WHERE email IN ({marks}) "
-                   "GROUP BY email", *members):
+            db, f"SELECT email, SUM(delta) FROM staffloadchange WHERE email IN ({marks}) "
+                "GROUP BY email", *members):
         counts[email] += n or 0
+    held_since = AllocationHold.created_at.db_value(utcnow() - timedelta(seconds=HOLD_SECONDS))
+    for email, n in rows.fetch_all(
+            db, f"SELECT email, COUNT(*) FROM allocationhold WHERE email IN ({marks}) "
+                "AND created_at > ? GROUP BY email", *members, held_since):
+        counts[email] += n
     return counts
+
+
+def least_open(members: list[str]) -> str:
+    """The member with the fewest open tickets, ties to the one listed first.
+
+    PostgreSQL: picked under a short lock on a side connection and held there (committed
+    at once), the hold deleted in the caller's transaction, so it stops counting exactly
+    when the ticket starts to. Two workers at once see each other's picks, and nobody
+    holds a lock across a batch. SQLite's write lock serialises whole transactions."""
+    db = _db()
+    side = side_connection(db)
+    if side is db:
+        counts = open_counts(members)
+        return min(members, key=lambda m: (counts[m], members.index(m)))
+    with side.atomic():
+        rows.fetch_one(side, "SELECT pg_advisory_xact_lock(hashtext(?))", "least_open")
+        counts = open_counts(members, side)
+        pick = min(members, key=lambda m: (counts[m], members.index(m)))
+        rows.execute(side, "DELETE FROM allocationhold WHERE created_at <= ?",
+                     AllocationHold.created_at.db_value(
+                         utcnow() - timedelta(seconds=HOLD_SECONDS)))
+        hold = rows.fetch_one(side, "INSERT INTO allocationhold (email, created_at) "
+                                    "VALUES (?, ?) RETURNING id", pick,
+                              AllocationHold.created_at.db_value(utcnow()))[0]
+    rows.execute(db, "DELETE FROM allocationhold WHERE id = ?", hold)
+    return pick
 
 
 def fold_load_changes() -> int:
@@ -183,17 +217,6 @@ def take_queue_turn(queue: str) -> int:
         "INSERT INTO assigncursor (queue, last_assignee, position) VALUES (?, '', 0) "
         "ON CONFLICT (queue) DO UPDATE SET position = assigncursor.position + 1 "
         "RETURNING position", queue)[0]
-
-
-def serialise_least_open() -> None:
-    """PostgreSQL: hold the least_open pick until this transaction commits, so a second
-    worker reads the counts only after the first one's ticket is in them (otherwise two
-    new tickets at once both go to the same least-loaded member). One key for every
-    queue, so two picks can never wait on each other's queue in opposite orders. On
-    SQLite the write lock already serialises whole transactions."""
-    db = _db()
-    if is_postgres(db):
-        rows.fetch_one(db, "SELECT pg_advisory_xact_lock(hashtext(?))", "least_open")
 
 
 def next_round_robin(queue: str, members: list[str]) -> str:

@@ -2,8 +2,8 @@
 
 Used for new tickets (apply.py) and for transfers (actions.py). round_robin
 moves the queue's cursor in one committed statement; least_open holds its pick
-until the caller's transaction commits, so concurrent workers on PostgreSQL
-see each other's new tickets in the counts.
+in a row of its own until the caller's transaction commits, so concurrent
+workers on PostgreSQL count each other's picks (repository.least_open).
 """
 
 from __future__ import annotations
@@ -16,6 +16,4 @@ def pick_assignee(queue: str, strategy: str, members: list[str]) -> str:
     the fewest open tickets, ties to the one listed first."""
     if strategy == "round_robin":
         return repository.next_round_robin(queue, members)
-    repository.serialise_least_open()
-    counts = repository.open_counts(members)
-    return min(members, key=lambda m: (counts[m], members.index(m)))
+    return repository.least_open(members)
