@@ -5,6 +5,7 @@ Every server binds port 0; the daemon reports its bound port in its log.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -154,10 +155,13 @@ class SinkHandler:
         self.messages: list[tuple[str, list[str], bytes]] = []
         self.lock = threading.Lock()
         self.refuse_with: str | None = None
+        self.delay = 0.0  # seconds a mail: a slow relay (content scanning, a busy MTA)
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse_with:
             return self.refuse_with
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self.lock:
             self.messages.append((envelope.mail_from, list(envelope.rcpt_tos),
                                   envelope.original_content))

@@ -32,6 +32,7 @@ from daemon.store.models import Blob, Message, Outbox, Ticket, utcnow
 log = logging.getLogger("ticketd.outbox")
 
 BATCH = 50
+RENEW_AFTER = 0.25  # of the lease: a sender renews it for the rest of its batch then
 # Once sent, the intent has done its work: the text stays once, on the ticket's message.
 SENT_SQL = ("UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, "
             "claimed_until = NULL, claimed_by = NULL, last_error = NULL, intent = NULL, "
@@ -68,33 +69,46 @@ class OutboxSender:
 
     def step(self) -> int:
         """Send every due row (up to a batch); returns how many were tried."""
-        until = time.monotonic() + self.o.claim_seconds * 0.8
         rows = self.claim(BATCH)
         if not rows:
             self.transport.idle()
             return 0
+        leased_at = time.monotonic()
         stored = stored_texts([r.message_id for r in rows if r.intent])
         expand_stored_messages([r.intent for r in rows
                                 if r.intent and r.message_id not in stored])
         # Each send is recorded as soon as the relay took it, so a sender killed mid-batch
         # repeats at most the one notice in flight; failures wait for the batch's end.
-        unsent = []
+        unsent, tried = [], 0
         for i, row in enumerate(rows):
-            if time.monotonic() > until:
-                # the lease is running out and another sender may take these soon: give
-                # them back now and send none of them here
-                release_claims(self.db, self.owner, [r.id for r in rows[i:]])
-                break
+            if time.monotonic() - leased_at > self.o.claim_seconds * RENEW_AFTER:
+                # a slow relay or a starved process: keep the lease well ahead of each send,
+                # so no other sender takes a row while this one may still send it
+                still = self.renew([r.id for r in rows[i:]])
+                leased_at = time.monotonic()
+                if row.id not in still:
+                    continue  # not ours any more (the lease ran out and another took it)
             t = self.try_one(row, stored.get(row.message_id))
+            tried += 1
             if t.status == OutboxStatus.SENT:
                 self.record([t])
             else:
                 unsent.append(t)
         if unsent:
             self.record(unsent)
-            if len(unsent) < len(rows):
+            if len(unsent) < tried:
                 self.failing = None  # the relay took some: it is up, those were refused
         return len(rows)
+
+    def renew(self, ids: list[int]) -> set[int]:
+        """A fresh lease on those of `ids` still ours and still to send; their ids."""
+        until = Outbox.claimed_until.db_value(utcnow() + timedelta(seconds=self.o.claim_seconds))
+        marks = ", ".join("?" * len(ids))
+        with write_transaction(self.db):
+            return {r[0] for r in rows.fetch_all(
+                self.db, f"UPDATE outbox SET claimed_until = ? WHERE id IN ({marks}) AND "
+                         "claimed_by = ? AND status = 'pending' RETURNING id",
+                until, *ids, self.owner)}
 
     def claim(self, limit: int) -> list[Outbox]:
         now = utcnow()
@@ -290,14 +304,10 @@ def acknowledge(db: pw.Database, outbox_id: int | None) -> int:
         return Outbox.update(acknowledged_at=utcnow()).where(cond).execute()
 
 
-def release_claims(db: pw.Database, owner: str | None = None,
-                   ids: list[int] | None = None) -> int:
-    """A mail in flight when its sender died goes out again now (same Message-ID); with
-    `ids`, only those of the owner's rows (a batch given back before its lease ran out)."""
+def release_claims(db: pw.Database, owner: str | None = None) -> int:
+    """A mail in flight when its sender died goes out again now (same Message-ID)."""
     cond = Outbox.status == OutboxStatus.PENDING
     cond &= Outbox.claimed_by == owner if owner else Outbox.claimed_until.is_null(False)
-    if ids is not None:
-        cond &= Outbox.id.in_(ids)
     with write_transaction(db):
         return Outbox.update(claimed_until=None, claimed_by=None).where(cond).execute()
 

@@ -128,3 +128,21 @@ def test_sighup_applies_a_valid_new_config(daemon, sink):
     wait_for(lambda: "reloaded" in daemon.log_text(), what="the reload")
     daemon.send(make_mail(subject="Where is my money"))
     assert wait_for(lambda: daemon.tickets(), what="a ticket")[0]["queue"] == "billing"
+
+
+
+def test_two_senders_and_a_slow_relay_send_each_notice_once(daemon_factory, sink):
+    """Two daemons on one store (two MX hosts), a relay taking 0.7 s a mail and a 2 s
+    lease: a sender keeps its lease ahead of each send through a long batch, so the other
+    sender never takes a notice that is still being sent."""
+    sink.handler.delay = 0.7
+    text = config_text(sink.port).replace("claim_seconds = 5", "claim_seconds = 2")
+    a, _ = daemon_factory(text), daemon_factory(text)  # one folder: one store
+    for i in range(12):
+        a.send(make_mail(frm=f"c{i}@customer.example", subject=f"Question {i}"))
+    wait_for(lambda: len(a.tickets()) == 12, what="12 tickets")
+    wait_for(lambda: [o["status"] for o in a.outbox()] == ["sent"] * 24, timeout=60,
+             what="24 notices sent")
+    wait_for(lambda: len(sink.messages) >= 24, timeout=60, what="24 mails at the relay")
+    sent = Counter(sink.message_ids())
+    assert len(sent) == 24 and set(sent.values()) == {1}
