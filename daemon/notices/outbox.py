@@ -1,9 +1,10 @@
 """Send what the workers queued: claim, render and compose, send, record; retry with backoff.
 
-A row is claimed with a lease (committed) before it is sent, so two senders
-never send it at once; if the process dies mid-send the lease runs out (or
-the supervisor frees it) and the row is sent again with the same Message-ID
-and Date, which receivers deduplicate. Rendering happens here, outside any
+A row is claimed with a lease (committed) before it is sent, renewed through
+a long batch, so two senders never send it at once (only one send outlasting
+a whole lease could); if the process dies mid-send the lease runs out (or the
+supervisor frees it) and the row is sent again with the same Message-ID and
+Date, which receivers deduplicate. Rendering happens here, outside any
 transaction; the rendered text is kept on the ticket's outbound message the
 first time, and later tries send that text. A permanent refusal (5xx) or a
 template that cannot render fails the row at once and is recorded on its ticket.
