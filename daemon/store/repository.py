@@ -147,22 +147,21 @@ def customer_thread_message_ids(ticket_id: int, customer_templates: tuple[str, .
 
 def open_counts(members: list[str], db: pw.Database | None = None) -> dict[str, int]:
     """Open tickets per member, from the maintained counts (no scan of the tickets), with
-    the least_open picks still held by transactions that have not committed."""
-    db = db or _db()
+    the least_open picks still held by transactions that have not committed.
+
+    One statement, so one snapshot: read in two, a transaction committing in between
+    (its hold gone, its count not yet seen) would make its pick invisible."""
     counts = dict.fromkeys(members, 0)
     marks = ", ".join("?" * len(members))
-    for email, n in rows.fetch_all(
-            db, f"SELECT email, open_count FROM staffload WHERE email IN ({marks})", *members):
-        counts[email] += n
-    for email, n in rows.fetch_all(
-            db, f"SELECT email, SUM(delta) FROM staffloadchange WHERE email IN ({marks}) "
-                "GROUP BY email", *members):
-        counts[email] += n or 0
     held_since = AllocationHold.created_at.db_value(utcnow() - timedelta(seconds=HOLD_SECONDS))
     for email, n in rows.fetch_all(
-            db, f"SELECT email, COUNT(*) FROM allocationhold WHERE email IN ({marks}) "
-                "AND created_at > ? GROUP BY email", *members, held_since):
-        counts[email] += n
+            db or _db(),
+            f"SELECT email, SUM(n) FROM (SELECT email, open_count AS n FROM staffload "
+            f"WHERE email IN ({marks}) UNION ALL SELECT email, delta FROM staffloadchange "
+            f"WHERE email IN ({marks}) UNION ALL SELECT email, 1 FROM allocationhold "
+            f"WHERE email IN ({marks}) AND created_at > ?) AS c GROUP BY email",
+            *members, *members, *members, held_since):
+        counts[email] += n or 0
     return counts
 
 
