@@ -23,7 +23,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
+from aiosmtpd.controller import Controller as _Controller
 
 REPO = Path(__file__).resolve().parent.parent
 SPOOL_FILE = "ticketd-spool.db"  # the spool store beside the tests' ticketd.db
@@ -148,6 +148,29 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class Controller(_Controller):
+    """aiosmtpd's Controller, closing the connections still open when it stops (a daemon
+    killed, a sender's kept connection): left to the garbage collector they warn
+    (ResourceWarning, an error here) in whichever test happens to run then."""
+
+    def factory(self):
+        smtp = super().factory()
+        self.__dict__.setdefault("sessions", []).append(smtp)
+        return smtp
+
+    def stop(self, no_assert: bool = False):
+        if self._thread is not None and self.__dict__.get("sessions"):
+            async def close_all():
+                for smtp in self.sessions:
+                    if smtp.transport is not None:
+                        smtp.transport.abort()
+                await asyncio.sleep(0.05)  # their connection_lost callbacks close the sockets
+
+            asyncio.run_coroutine_threadsafe(close_all(), self.loop).result(10)
+            self.sessions.clear()
+        super().stop(no_assert)
 
 
 class SinkHandler:

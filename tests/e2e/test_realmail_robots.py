@@ -14,8 +14,7 @@ from email.message import EmailMessage
 from email.policy import default
 from email.utils import make_msgid
 
-from aiosmtpd.controller import Controller
-from conftest import config_text, free_port, make_mail, send, wait_for
+from conftest import Controller, config_text, free_port, make_mail, send, wait_for
 from mailbuild import dsn
 
 CUSTOMER = "dana@customer.example"
