@@ -77,7 +77,7 @@ def holiday_dates(country: str, subdivision: str = ""):
 
     try:
         return holidays.country_holidays(country, subdiv=subdivision or None)
-    except NotImplementedError as exc:
+    except NotImplementedError as exc:  # how the library says it has no such country
         raise CalendarError(f"{country!r} is not a country the holidays library knows "
                             "(use an ISO code such as DE, US, GB)") from exc
     except Exception as exc:  # the library's own error for a subdivision it lacks

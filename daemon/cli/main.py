@@ -248,7 +248,8 @@ def the_command(argv: list[str] | None) -> str | None:
 def only_reading(argv: list[str] | None) -> bool:
     """`tickets list` or `tickets show`: typed often, they change nothing, and need
     neither the table of changes nor the config's cross-section checks."""
-    return _words(argv)[:1] == ["tickets"] and _words(argv)[1:2] in (["list"], ["show"])
+    words = _words(argv)
+    return words[:1] == ["tickets"] and words[1:2] in (["list"], ["show"])
 
 
 def _words(argv: list[str] | None) -> list[str]:

@@ -153,16 +153,24 @@ def open_counts(members: list[str], db: pw.Database | None = None) -> dict[str, 
     (its hold gone, its count not yet seen) would make its pick invisible."""
     counts = dict.fromkeys(members, 0)
     marks = ", ".join("?" * len(members))
-    held_since = AllocationHold.created_at.db_value(utcnow() - timedelta(seconds=HOLD_SECONDS))
     for email, n in rows.fetch_all(
             db or _db(),
             f"SELECT email, SUM(n) FROM (SELECT email, open_count AS n FROM staffload "
             f"WHERE email IN ({marks}) UNION ALL SELECT email, delta FROM staffloadchange "
             f"WHERE email IN ({marks}) UNION ALL SELECT email, 1 FROM allocationhold "
             f"WHERE email IN ({marks}) AND created_at > ?) AS c GROUP BY email",
-            *members, *members, *members, held_since):
+            *members, *members, *members, _holds_since()):
         counts[email] += n or 0
     return counts
+
+
+def _holds_since():
+    """Holds made before this have run out (their transaction never committed)."""
+    return AllocationHold.created_at.db_value(utcnow() - timedelta(seconds=HOLD_SECONDS))
+
+
+def _fewest(members: list[str], counts: dict[str, int]) -> str:
+    return min(members, key=lambda m: (counts[m], members.index(m)))
 
 
 def least_open(members: list[str]) -> str:
@@ -175,15 +183,10 @@ def least_open(members: list[str]) -> str:
     db = _db()
     side = side_connection(db)
     if side is db:
-        counts = open_counts(members)
-        return min(members, key=lambda m: (counts[m], members.index(m)))
+        return _fewest(members, open_counts(members))
     with side.atomic():
         rows.fetch_one(side, "SELECT pg_advisory_xact_lock(hashtext(?))", "least_open")
-        counts = open_counts(members, side)
-        pick = min(members, key=lambda m: (counts[m], members.index(m)))
-        rows.execute(side, "DELETE FROM allocationhold WHERE created_at <= ?",
-                     AllocationHold.created_at.db_value(
-                         utcnow() - timedelta(seconds=HOLD_SECONDS)))
+        pick = _fewest(members, open_counts(members, side))
         hold = rows.fetch_one(side, "INSERT INTO allocationhold (email, created_at) "
                                     "VALUES (?, ?) RETURNING id", pick,
                               AllocationHold.created_at.db_value(utcnow()))[0]
@@ -192,9 +195,11 @@ def least_open(members: list[str]) -> str:
 
 
 def fold_load_changes() -> int:
-    """Housekeeping: add the appended changes into the counts, in one short transaction."""
+    """Housekeeping: add the appended changes into the counts, in one short transaction,
+    and drop the least_open holds that have run out."""
     db = _db()
     with db.atomic():
+        rows.execute(db, "DELETE FROM allocationhold WHERE created_at <= ?", _holds_since())
         last = rows.fetch_one(db, "SELECT MAX(id) FROM staffloadchange")[0]
         if last is None:
             return 0
