@@ -72,7 +72,16 @@ def insert_many(db: pw.Database, model: type[pw.Model], rows: list[dict]) -> Non
     if not rows:
         return
     st = _statement(db, model, tuple(rows[0]), returning=False)
-    db.cursor().executemany(st.sql, [st.params(r) for r in rows])
+    params = [st.params(r) for r in rows]
+    if len(params) > 1 and is_postgres(db):
+        # psycopg2's executemany is a round trip and a statement per row: one VALUES list
+        from psycopg2.extras import execute_values
+
+        head, _, marks = st.sql.partition(" VALUES ")
+        execute_values(db.cursor(), f"{head} VALUES %s", params, template=marks,
+                       page_size=len(params))
+    else:
+        db.cursor().executemany(st.sql, params)
 
 
 def add(db: pw.Database, model: type[pw.Model], **values) -> None:
@@ -108,5 +117,17 @@ def execute(db: pw.Database, sql: str, *params) -> int:
 
 
 def execute_many(db: pw.Database, sql: str, params: list[tuple]) -> None:
-    if params:
+    """One statement over several rows; on PostgreSQL sent in one round trip."""
+    if len(params) > 1 and is_postgres(db):
+        from psycopg2.extras import execute_batch
+
+        execute_batch(db.cursor(), sql_for(db, sql), params, page_size=len(params))
+    elif params:
         db.cursor().executemany(sql_for(db, sql), params)
+
+
+def is_postgres(db: pw.Database) -> bool:
+    """The models' DatabaseProxy counts as what it stands for (else a row lock or an
+    advisory lock asked for through a model's database is silently skipped)."""
+    target = db.obj if isinstance(db, pw.DatabaseProxy) else db
+    return isinstance(target, pw.PostgresqlDatabase)
