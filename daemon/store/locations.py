@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SCHEMA_VERSION = 10  # 1: the first release, spool and tickets in one file
+SCHEMA_VERSION = 11  # 1: the first release, spool and tickets in one file
 DEFAULT_DATABASE = "sqlite:///ticketd.db"
 
 

@@ -310,7 +310,8 @@ class Outbox(TicketModel):
 
     class Meta:
         indexes = ((("status", "next_attempt_at"), False),  # the sender's claim
-                   (("rate_key", "kind", "created_at"), False))  # rate limits
+                   (("rate_key", "kind", "created_at"), False),  # rate limits
+                   (("ticket_id", "kind", "created_at"), False))  # staff-notice limit
 
 
 class Applied(TicketModel):
