@@ -39,6 +39,10 @@ SENT_SQL = ("UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at
             "claimed_until = NULL, claimed_by = NULL, last_error = NULL, intent = NULL, "
             "raw = NULL, subject = COALESCE(?, subject) WHERE id = ?")
 RENDERED_SQL = "UPDATE message SET subject = ?, text = ? WHERE message_id = ?"
+# PostgreSQL: both in one statement, which commits by itself (no BEGIN, no COMMIT)
+SENT_AND_RENDERED_SQL = (f"WITH sent AS ({SENT_SQL} RETURNING message_id) UPDATE message "
+                         "SET subject = ?, text = ? WHERE message_id IN (SELECT message_id "
+                         "FROM sent)")
 
 
 def backoff_seconds(attempts: int, initial: int, maximum: int) -> int:
@@ -79,8 +83,9 @@ class OutboxSender:
         expand_stored_messages([r.intent for r in rows
                                 if r.intent and r.message_id not in stored])
         # Each send is recorded as soon as the relay took it, so a sender killed mid-batch
-        # repeats at most the one notice in flight; failures wait for the batch's end.
-        unsent, tried = [], 0
+        # repeats at most the one notice in flight; failures, and the relay's health, wait
+        # for the batch's end.
+        unsent, tried, sent = [], 0, 0
         for i, row in enumerate(rows):
             if time.monotonic() - leased_at > self.o.claim_seconds * RENEW_AFTER:
                 # a slow relay or a starved process: keep the lease well ahead of each send,
@@ -92,13 +97,11 @@ class OutboxSender:
             t = self.try_one(row, stored.get(row.message_id))
             tried += 1
             if t.status == OutboxStatus.SENT:
-                self.record([t])
+                self.record_sent(t)
+                sent += 1
             else:
                 unsent.append(t)
-        if unsent:
-            self.record(unsent)
-            if len(unsent) < tried:
-                self.failing = None  # the relay took some: it is up, those were refused
+        self.record(unsent, sent_before=sent)
         return len(rows)
 
     def renew(self, ids: list[int]) -> set[int]:
@@ -113,18 +116,19 @@ class OutboxSender:
 
     def claim(self, limit: int) -> list[Outbox]:
         now = utcnow()
+        due = ((Outbox.status == OutboxStatus.PENDING) & (Outbox.next_attempt_at <= now) &
+               (Outbox.claimed_until.is_null() | (Outbox.claimed_until < now)))
+        lease = {"claimed_until": now + timedelta(seconds=self.o.claim_seconds),
+                 "claimed_by": self.owner}
+        if is_postgres(self.db):  # one statement: rows another sender holds are skipped
+            pick = (Outbox.select(Outbox.id).where(due).order_by(Outbox.id).limit(limit)
+                    .for_update("FOR UPDATE SKIP LOCKED"))
+            return sorted(Outbox.update(**lease).where(Outbox.id.in_(pick))
+                          .returning(Outbox).execute(), key=lambda r: r.id)
         with write_transaction(self.db):
-            q = (Outbox.select().where(
-                (Outbox.status == OutboxStatus.PENDING) & (Outbox.next_attempt_at <= now) &
-                (Outbox.claimed_until.is_null() | (Outbox.claimed_until < now)))
-                .order_by(Outbox.id).limit(limit))
-            if is_postgres(self.db):
-                q = q.for_update("FOR UPDATE SKIP LOCKED")
-            rows = list(q)
+            rows = list(Outbox.select().where(due).order_by(Outbox.id).limit(limit))
             if rows:
-                Outbox.update(claimed_until=now + timedelta(seconds=self.o.claim_seconds),
-                              claimed_by=self.owner).where(
-                    Outbox.id.in_([r.id for r in rows])).execute()
+                Outbox.update(**lease).where(Outbox.id.in_([r.id for r in rows])).execute()
         return rows
 
     def try_one(self, row: Outbox, stored: tuple[str, str] | None) -> Tried:
@@ -161,7 +165,24 @@ class OutboxSender:
             attachments=attachment_data(i.get("attachments") or ()),
             date=datetime.fromisoformat(i["date"]))
 
-    def record(self, tried: list[Tried]) -> None:
+    def record_sent(self, t: Tried) -> None:
+        """A notice the relay took, recorded at once (on PostgreSQL in one statement)."""
+        if not is_postgres(self.db):
+            self.record([t], relay_health=False)
+            return
+        sent_at = Outbox.sent_at.db_value(utcnow())
+        if t.rendered:
+            rows.execute(self.db, SENT_AND_RENDERED_SQL, sent_at, t.rendered[0], t.row.id,
+                         *t.rendered)
+        else:
+            rows.execute(self.db, SENT_SQL, sent_at, None, t.row.id)
+        self._log(t)
+        self.failing = None
+
+    def record(self, tried: list[Tried], relay_health: bool = True,
+               sent_before: int = 0) -> None:
+        """Store what became of `tried`; with `relay_health`, also the relay's health for
+        the batch (`sent_before` of it recorded already), once a batch, not once a mail."""
         now = utcnow()
         sent = [t for t in tried if t.status == OutboxStatus.SENT]
         with write_transaction(self.db):
@@ -174,12 +195,13 @@ class OutboxSender:
                 if t.status != OutboxStatus.SENT:
                     self._record_failure(t, now)
             retries = [t for t in tried if t.status == "retry"]
-            record_relay(self.transport.where, now, len(sent), len(retries),
-                         retries[-1].error if retries else None)
+            if relay_health:
+                record_relay(self.transport.where, now, sent_before + len(sent), len(retries),
+                             retries[-1].error if retries else None)
         for t in tried:
             self._log(t)
-        if sent or not tried:
-            self.failing = None
+        if sent or sent_before or not tried:
+            self.failing = None  # the relay took some: it is up, any others were refused
         elif retries:
             self.failing = retries[-1].error
 

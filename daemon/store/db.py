@@ -21,6 +21,7 @@ import peewee as pw
 
 from daemon.store import SchemaError, models
 from daemon.store.locations import lock_path
+from daemon.store.rows import is_postgres
 
 
 @dataclass
@@ -50,15 +51,20 @@ def open_tickets(url: str, lock_timeout_seconds: int = 30, create: bool = False)
 
 
 def commits_without_fsync(db: pw.Database) -> None:
-    """SQLite: this connection's commits go to the WAL without waiting for the disk.
+    """This connection's commits go to the WAL without waiting for the disk.
 
     For the outbox sender, which commits once per notice the relay took: a `kill -9`
-    loses none of those commits (the kernel has the WAL), and a power cut could at worst
-    send a notice again, with the same Message-ID; an fsync per notice, under the ticket
-    store's write lock, held up the workers and capped sending at ~70 notices/s. The
-    next commit with a full sync (any worker's) makes them durable too."""
+    loses none of those commits (the kernel, or the PostgreSQL server, has them), and a
+    power cut could at worst send a notice again, with the same Message-ID; an fsync per
+    notice, under SQLite's write lock, held up the workers and capped sending at ~70
+    notices/s. The next commit with a full sync (any worker's) makes them durable too.
+    PostgreSQL: `synchronous_commit = off` for this session, and for any reconnection."""
     if isinstance(db, pw.SqliteDatabase):
         db.pragma("synchronous", "normal", permanent=True)
+    elif is_postgres(db):
+        options = db.connect_params.get("options", "")
+        db.connect_params["options"] = f"{options} -c synchronous_commit=off".strip()
+        db.execute_sql("SET synchronous_commit TO off")
 
 
 def open_spool(url: str, lock_timeout_seconds: int = 30, create: bool = False) -> pw.Database:
@@ -100,11 +106,6 @@ def make_database(url: str, lock_timeout_seconds: int = 30) -> pw.Database:
     raise ValueError(f"unsupported database URL: {url}")
 
 
-def is_postgres(db: pw.Database) -> bool:
-    """The models' DatabaseProxy counts as what it stands for (else a row lock or an
-    advisory lock asked for through a model's database is silently skipped)."""
-    target = db.obj if isinstance(db, pw.DatabaseProxy) else db
-    return isinstance(target, pw.PostgresqlDatabase)
 
 
 _side: dict[int, pw.Database] = {}
@@ -112,14 +113,19 @@ _side: dict[int, pw.Database] = {}
 
 def side_connection(db: pw.Database) -> pw.Database:
     """PostgreSQL: a second connection in autocommit, for a short statement that must not
-    wait for the caller's transaction to end (a counter). SQLite: the database itself."""
+    wait for the caller's transaction to end (a counter). SQLite: the database itself.
+
+    Its commits do not wait for the disk (`synchronous_commit = off`): what it writes (the
+    round-robin turn, a least_open hold) is worth nothing after a server crash, and an
+    fsync for each cost a new ticket's worker a disk flush on its way."""
     target = db.obj if isinstance(db, pw.DatabaseProxy) else db
     if not isinstance(target, pw.PostgresqlDatabase):
         return db
     side = _side.get(id(target))
     if side is None:
-        side = _side[id(target)] = pw.PostgresqlDatabase(target.database,
-                                                         **target.connect_params)
+        params = dict(target.connect_params)
+        params["options"] = f"{params.get('options', '')} -c synchronous_commit=off".strip()
+        side = _side[id(target)] = pw.PostgresqlDatabase(target.database, **params)
     return side
 
 
