@@ -72,13 +72,15 @@ async def serve(port: int, record: str | None) -> None:
 class Sink:
     """Start the sink process, read its arrivals, stop it (by its own pid)."""
 
-    def __init__(self, record: bool = False):
+    def __init__(self, record: bool = False, light: bool = False):
+        """`light`: bench/relay.py, which answers and keeps nothing (no record)."""
         self.record = None
         if record:
             fd, name = tempfile.mkstemp(prefix="ticketd-bench-sink-", suffix=".txt")
             os.close(fd)
             self.record = Path(name)
-        args = [sys.executable, "-m", "bench.sink", "0"] + ([name] if record else [])
+        module = "bench.relay" if light and not record else "bench.sink"
+        args = [sys.executable, "-m", module, "0"] + ([name] if record else [])
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True,
                                      cwd=Path(__file__).resolve().parent.parent)
         line = self.proc.stdout.readline()
