@@ -107,14 +107,16 @@ def tickets_by_message_id(folder: Path) -> dict[str, int]:
 def role_of(pid: int, root: int, cmdline: str, root_cmdline: str, comm: str) -> str:
     """A name per process role, so peaks group by role and restarted children merge.
 
-    A child started as `python -m daemon -c F child worker 1` is named by what its
-    command line adds to the supervisor's ("child worker N": digits folded); else
-    by a title it set (setproctitle or prctl set /proc/<pid>/comm). Children of
-    multiprocessing all share one bootstrap command line: untitled, they look alike.
+    A child titled `ticketd -c F child worker 1` (forked by the zygote) is named from
+    "child" on ("child worker N": digits folded); another process by what its command
+    line adds to the supervisor's, else by a title it set (/proc/<pid>/comm). Children
+    of multiprocessing all share one bootstrap command line: untitled, they look alike.
     """
     if pid == root:
         return "ticketd run (main)"
-    if cmdline and cmdline != root_cmdline and "multiprocessing" not in cmdline:
+    if " child " in f" {cmdline} ":  # a child the zygote forked: `ticketd -c F child ROLE N`
+        text = "child " + cmdline.split(" child ", 1)[1]
+    elif cmdline and cmdline != root_cmdline and "multiprocessing" not in cmdline:
         mine = cmdline.split()
         same = len(os.path.commonprefix([mine, root_cmdline.split()]))  # words in common
         text = " ".join(mine[same:] if same >= 2 else mine).replace(sys.executable, "python")

@@ -285,17 +285,18 @@ class DaemonProc:
         self.proc.wait()
 
     def children(self) -> dict[str, int]:
-        """The running child processes of `ticketd run`, by role: {"worker-1": pid, ...}."""
+        """The running child processes of `ticketd run`, by role: {"worker-1": pid, ...}
+        (titled `ticketd -c FILE child ROLE [N]`, as `ps` shows them)."""
         out = {}
         pids = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
         for pid in pids:
             try:
-                argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+                argv = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").split()
             except FileNotFoundError:
                 continue
             if b"child" in argv:
                 role = argv[argv.index(b"child") + 1:]
-                out["-".join(a.decode() for a in role if a)] = int(pid)
+                out["-".join(a.decode() for a in role)] = int(pid)
         return out
 
     def kill9_all(self):

@@ -14,12 +14,11 @@ import contextlib
 import logging
 import os
 import signal
-import sys
 import time
 from collections import Counter, deque
 from collections.abc import Callable
 
-from daemon.service.sdnotify import child_environment
+from daemon.service.zygote import Zygote
 
 log = logging.getLogger("ticketd.supervisor")
 
@@ -27,11 +26,55 @@ RESTART_WINDOW = 600.0
 FIRST_PAUSE, MAX_PAUSE = 0.5, 30.0
 
 
+class ForkedProcess:
+    """A child the zygote forked, seen as asyncio sees a subprocess: pid, stdin, stdout,
+    wait(), returncode, send_signal(), kill(). Its exit is noticed through a pidfd and
+    its status read with waitpid: it is this process's child (see zygote.py)."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+        self.stdin: asyncio.StreamWriter | None = None
+        self.stdout = asyncio.StreamReader()
+        self._exited = asyncio.get_running_loop().create_future()
+
+    async def open(self, stdin_fd: int, stdout_fd: int) -> ForkedProcess:
+        loop = asyncio.get_running_loop()
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(self.stdout),
+                                     os.fdopen(stdout_fd, "rb", 0))
+        transport, protocol = await loop.connect_write_pipe(
+            asyncio.streams.FlowControlMixin, os.fdopen(stdin_fd, "wb", 0))
+        self.stdin = asyncio.StreamWriter(transport, protocol, None, loop)
+        self._pidfd = os.pidfd_open(self.pid)
+        loop.add_reader(self._pidfd, self._reap)
+        return self
+
+    def _reap(self) -> None:
+        pid, status = os.waitpid(self.pid, os.WNOHANG)
+        if pid == 0:
+            return
+        asyncio.get_running_loop().remove_reader(self._pidfd)
+        os.close(self._pidfd)
+        self.returncode = os.waitstatus_to_exitcode(status)  # -N: killed by signal N
+        self.stdin.close()
+        self._exited.set_result(self.returncode)
+
+    async def wait(self) -> int:
+        return await asyncio.shield(self._exited)
+
+    def send_signal(self, sig: int) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, sig)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
 class Child:
     def __init__(self, role: str, index: str = ""):
         self.role, self.index = role, index
         self.name = f"{role}-{index}" if index else role
-        self.proc: asyncio.subprocess.Process | None = None
+        self.proc: ForkedProcess | None = None
         self.last_heard = 0.0
         self.pause = 0.0
         self.started = 0.0
@@ -48,9 +91,9 @@ class Child:
 
 
 class Children:
-    def __init__(self, config_path: str, workers: int, hang_seconds: int, restart_limit: int,
+    def __init__(self, zygote: Zygote, workers: int, hang_seconds: int, restart_limit: int,
                  on_exit: Callable[[Child, int], None]):
-        self.config_path = config_path
+        self.zygote = zygote
         self.hang_seconds, self.restart_limit = hang_seconds, restart_limit
         self.on_exit = on_exit  # (child, pid): free what the dead process held
         self.all = [Child("worker", str(i + 1)) for i in range(workers)]
@@ -85,12 +128,8 @@ class Children:
             log.warning("%s not up after %.0f s; carrying on", slow, timeout)
 
     async def _spawn(self, child: Child) -> None:
-        cmd = [sys.executable, "-m", "daemon", "-c", self.config_path, "child", child.role]
-        if child.index:
-            cmd.append(child.index)
-        child.proc = await asyncio.create_subprocess_exec(
-            *cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            env=child_environment())  # only the main process speaks to systemd
+        pid, stdin_fd, stdout_fd = self.zygote.spawn(child.role, child.index)
+        child.proc = await ForkedProcess(pid).open(stdin_fd, stdout_fd)
         child.started = child.last_heard = time.monotonic()
         self.tasks.append(asyncio.create_task(self._listen(child, child.proc)))
 

@@ -33,6 +33,7 @@ from daemon.service.preflight import (
     folder_problems,
 )
 from daemon.service.reload import listener_changed, restart_needed, same_address
+from daemon.service.zygote import Zygote
 from daemon.staff.identity import trust_warning
 from daemon.staff.tokens import staff_tokens
 from daemon.store import spool
@@ -45,11 +46,11 @@ EX_SOFTWARE = 70  # sysexits: an internal error; systemd restarts the unit
 
 
 class Supervisor:
-    def __init__(self, config_path: str, config: Config, stores: Stores):
+    def __init__(self, config_path: str, config: Config, stores: Stores, zygote: Zygote):
         self.config_path, self.config, self.stores = config_path, config, stores
         self.started_with = config  # what the listener and the process family run on
         workers = config.daemon.workers or os.cpu_count() or 1
-        self.children = Children(config_path, workers, config.daemon.hang_seconds,
+        self.children = Children(zygote, workers, config.daemon.hang_seconds,
                                  config.daemon.restart_limit, self.free_leases)
         self.stopping = threading.Event()  # for the IMAP poller threads
         self.pollers: list = []
@@ -263,6 +264,15 @@ def run_daemon(config_path: str, config: Config) -> int:
     found = folder_problems(config)
     if found:
         raise StartupProblem(found[0].code, "; ".join(p.text for p in found))
+    zygote = Zygote(config_path)
+    zygote.start()  # first: no thread, loop or connection of ours may be forked
+    try:
+        return _serve(config_path, config, zygote)
+    finally:
+        zygote.close()
+
+
+def _serve(config_path: str, config: Config, zygote: Zygote) -> int:
     try:
         stores = open_stores(config.database_url, config.spool_url,
                              config.daemon.lock_timeout_seconds, create=True)
@@ -281,4 +291,4 @@ def run_daemon(config_path: str, config: Config) -> int:
     # hosts sharing a PostgreSQL database keep theirs).
     spool.release_dead_claims(stores.spool)
     outbox.release_dead_claims(stores.tickets)
-    return asyncio.run(Supervisor(config_path, config, stores).serve())
+    return asyncio.run(Supervisor(config_path, config, stores, zygote).serve())
