@@ -17,6 +17,7 @@ import termios
 import threading
 from collections import defaultdict
 
+import pytest
 from archivegen import make_archive
 from conftest import BACKEND, config_text, make_mail, wait_for
 
@@ -91,6 +92,7 @@ def assert_imported_once(d, archive) -> None:
     assert d.sql("SELECT COUNT(*) FROM outbox") == [(0,)]
 
 
+@pytest.mark.slow
 def test_point_8_5000_messages_imported_twice_are_the_same_tickets_once_with_a_bar(
         daemon_factory, tmp_path):
     archive = make_archive(BIG)
