@@ -7,11 +7,13 @@ acknowledged (`ack ID` or `ack --all`: seen, kept for a retry until
 from __future__ import annotations
 
 import sys
+import time
 
 from daemon.cli import views
 from daemon.cli.main import EXIT_CONFIG, EXIT_NOT_FOUND, print_json
 from daemon.config import Config
 from daemon.service.app import stores_of
+from daemon.states import SpoolState
 from daemon.store import spool
 from daemon.store.models import Spool
 
@@ -53,7 +55,19 @@ def run(args, path: str, config: Config) -> int:
         from daemon.worker.pipeline import Pipeline
 
         Pipeline(config, stores, spool.owner_name("cli")).process([item])
-    row = Spool.get_by_id(row.id)
+    row = _settled(row.id, config.daemon.claim_seconds)
+    reason = (row.reason or "").splitlines()
     print(f"#{row.id}: {row.state}" + (f" ({row.outcome})" if row.outcome else
-                                       f" ({(row.reason or '').splitlines()[0]})"))
-    return 0 if row.state != "quarantined" else EXIT_CONFIG
+                                       f" ({reason[0]})" if reason else ""))
+    return 0 if row.state != SpoolState.QUARANTINED else EXIT_CONFIG
+
+
+def _settled(spool_id: int, seconds: int) -> Spool:
+    """The row once processed: a running daemon's worker may have taken it first, and
+    its outcome is what to show (waiting at most one lease, then as it stands)."""
+    deadline = time.monotonic() + seconds
+    row = Spool.get_by_id(spool_id)
+    while row.state == SpoolState.NEW and time.monotonic() < deadline:
+        time.sleep(0.1)
+        row = Spool.get_by_id(spool_id)
+    return row
