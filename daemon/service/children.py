@@ -14,10 +14,12 @@ import contextlib
 import logging
 import os
 import signal
+import sys
 import time
 from collections import Counter, deque
 from collections.abc import Callable
 
+from daemon.service.sdnotify import child_environment
 from daemon.service.zygote import Zygote
 
 log = logging.getLogger("ticketd.supervisor")
@@ -128,10 +130,24 @@ class Children:
             log.warning("%s not up after %.0f s; carrying on", slow, timeout)
 
     async def _spawn(self, child: Child) -> None:
-        pid, stdin_fd, stdout_fd = self.zygote.spawn(child.role, child.index)
-        child.proc = await ForkedProcess(pid).open(stdin_fd, stdout_fd)
+        try:
+            pid, stdin_fd, stdout_fd = self.zygote.spawn(child.role, child.index)
+            child.proc = await ForkedProcess(pid).open(stdin_fd, stdout_fd)
+        except (OSError, RuntimeError) as exc:  # the zygote is gone: a new interpreter
+            if self.zygote.usable:
+                log.error("cannot fork %s from the zygote (%s): starting children as new "
+                          "processes from now on", child.name, exc)
+                self.zygote.usable = False
+            child.proc = await self._exec(child)
         child.started = child.last_heard = time.monotonic()
         self.tasks.append(asyncio.create_task(self._listen(child, child.proc)))
+
+    async def _exec(self, child: Child) -> asyncio.subprocess.Process:
+        cmd = [sys.executable, "-m", "daemon", "-c", self.zygote.config_path, "child",
+               child.role] + ([child.index] if child.index else [])
+        return await asyncio.create_subprocess_exec(
+            *cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            env=child_environment())  # only the main process speaks to systemd
 
     async def _listen(self, child: Child, proc) -> None:
         """Read the child's bytes until it exits; then restart it unless we are stopping."""

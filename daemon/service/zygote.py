@@ -19,6 +19,7 @@ stops the zygote; each child stops at the end of its stdin, as before.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -28,6 +29,7 @@ import sys
 from daemon.service.sdnotify import child_environment
 
 PR_SET_CHILD_SUBREAPER = 36
+SPAWN_TIMEOUT = 10.0  # a fork takes milliseconds; a stopped zygote is given up on
 # What the children run, imported once here instead of in each of them.
 PRELOAD = ("daemon.service.child", "daemon.worker.pipeline", "daemon.notices.outbox",
            "daemon.service.app", "daemon.tickets.housekeeping", "daemon.clock")
@@ -47,6 +49,7 @@ class Zygote:
         self.config_path = config_path
         self.sock: socket.socket | None = None
         self.pid = 0
+        self.usable = True  # until a spawn fails: the supervisor then execs its children
 
     def start(self) -> None:
         become_subreaper()
@@ -62,10 +65,13 @@ class Zygote:
             finally:
                 os._exit(code)
         theirs.close()
+        ours.settimeout(SPAWN_TIMEOUT)  # a zygote gone wrong must not stall the supervisor
         self.sock, self.pid = ours, pid
 
     def spawn(self, role: str, index: str = "") -> tuple[int, int, int]:
         """A new child: (pid, the write end of its stdin, the read end of its stdout)."""
+        if not self.usable or self.sock is None:
+            raise RuntimeError("the zygote is not running")
         self.sock.sendall(f"{role} {index}\n".encode())
         data, fds, _, _ = socket.recv_fds(self.sock, 64, 2)
         if not data or len(fds) != 2:
@@ -76,7 +82,8 @@ class Zygote:
         if self.sock is not None:
             self.sock.close()
             self.sock = None
-            os.waitpid(self.pid, 0)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
 
 
 def serve(sock: socket.socket, config_path: str) -> int:
@@ -92,14 +99,21 @@ def serve(sock: socket.socket, config_path: str) -> int:
     setproctitle("ticketd zygote")
     for name in PRELOAD:
         importlib.import_module(name)
-    requests = sock.makefile("rb")
-    for line in requests:
-        role, _, index = line.decode().strip().partition(" ")
-        pid, stdin_w, stdout_r = fork_child(sock, config_path, role, index)
-        socket.send_fds(sock, [str(pid).encode()], [stdin_w, stdout_r])
-        os.close(stdin_w)
-        os.close(stdout_r)
-    return 0
+    # no makefile(): a file object would keep the socket open in every child forked
+    # while it exists, and the supervisor would then never see this process go
+    pending = b""
+    while True:
+        data = sock.recv(4096)
+        if not data:
+            return 0
+        pending += data
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            role, _, index = line.decode().strip().partition(" ")
+            pid, stdin_w, stdout_r = fork_child(sock, config_path, role, index)
+            socket.send_fds(sock, [str(pid).encode()], [stdin_w, stdout_r])
+            os.close(stdin_w)
+            os.close(stdout_r)
 
 
 def fork_child(sock: socket.socket, config_path: str, role: str, index: str
