@@ -204,3 +204,22 @@ def test_ingest_stores_mail_while_the_ticket_store_is_locked(daemon):
         assert r.returncode == 0
         assert spool_states(daemon) == {"new": 1}
     wait_for(lambda: [t["subject"] for t in daemon.tickets()] == ["Piped"], what="the ticket")
+
+
+def test_children_start_as_forks_of_the_zygote_and_as_new_processes_once_it_has_gone(
+        daemon_factory, sink):
+    d = daemon_factory(core_config(sink.port, workers=1))
+    zygote = [int(p) for p in Path(f"/proc/{d.proc.pid}/task/{d.proc.pid}/children")
+              .read_text().split()
+              if Path(f"/proc/{p}/cmdline").read_bytes().startswith(b"ticketd zygote")]
+    assert len(zygote) == 1
+    forked = d.children()["worker-1"]
+    assert Path(f"/proc/{forked}/cmdline").read_bytes().startswith(b"ticketd -c ")
+    os.kill(zygote[0], signal.SIGKILL)
+    os.kill(forked, signal.SIGKILL)
+    wait_for(lambda: d.children().get("worker-1") not in (None, forked), what="a new worker-1")
+    assert "starting children as new processes from now on" in d.log_text()
+    d.send(make_mail(subject="After the zygote"))
+    wait_for(lambda: [t["subject"] for t in d.tickets()] == ["After the zygote"],
+             what="mail still becomes tickets")
+    assert d.stop() == 0
