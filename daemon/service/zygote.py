@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import os
 import signal
 import socket
@@ -99,6 +100,9 @@ def serve(sock: socket.socket, config_path: str) -> int:
     setproctitle("ticketd zygote")
     for name in PRELOAD:
         importlib.import_module(name)
+    # what is imported stays for good: kept out of the children's collections, whose
+    # passes would otherwise walk it (and copy every page they touch)
+    gc.freeze()
     # no makefile(): a file object would keep the socket open in every child forked
     # while it exists, and the supervisor would then never see this process go
     pending = b""
