@@ -1,6 +1,7 @@
-"""Where the stores live: database URLs as the config gives them, made absolute, and the
-spool's place beside them. Pure and free of peewee, so `ticketd ingest` can find the
-spool without loading the rest of ticketd."""
+"""Where the stores live: database URLs as the config gives them, made absolute, the
+spool's place beside them, and what a PostgreSQL URL means to its driver. Pure and free of
+peewee, so `ticketd ingest` and `tickets list` find their store without loading the rest
+of ticketd."""
 
 from __future__ import annotations
 
@@ -35,3 +36,17 @@ def lock_path(db_path: str) -> str:
     """The file whose flock every writer of a SQLite store takes first (db.write_transaction)."""
     p = Path(db_path)
     return str(p.with_name(p.name + ".lock"))
+
+
+def pg_params(url: str, lock_timeout_seconds: int) -> dict:
+    """A postgresql:// URL -> psycopg2's connect arguments (None: the driver's default)."""
+    from urllib.parse import unquote, urlparse
+
+    u = urlparse(url)
+    return {"database": u.path.lstrip("/") or "postgres",
+            "user": unquote(u.username) if u.username else None,
+            "password": unquote(u.password) if u.password else None,
+            "host": u.hostname or None, "port": u.port or None,
+            # a lock held elsewhere (a long report) fails our statement, as SQLite's busy
+            # timeout does, instead of hanging a listener or a worker for good
+            "options": f"-c lock_timeout={lock_timeout_seconds * 1000}"}
