@@ -10,6 +10,7 @@ JSON columns as lists, booleans as bools.
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime
 
 TICKET_COLUMNS = ("id, subject, status, queue, assignee, requester, priority, tags, created_at, "
@@ -80,13 +81,28 @@ def connect(url: str, lock_timeout_seconds: int) -> Reader:
                                       timeout=lock_timeout_seconds))
     if not url.startswith(("postgresql://", "postgres://")):
         raise ValueError(f"unsupported database URL: {url}")
-    import psycopg2
-
     from daemon.store.locations import pg_params
 
-    connection = psycopg2.connect(**pg_params(url, lock_timeout_seconds))
+    connection = _psycopg2().connect(**pg_params(url, lock_timeout_seconds))
     connection.autocommit = True  # as peewee runs it: no transaction left open between reads
     return Reader(connection, "%s")
+
+
+def _psycopg2():
+    """psycopg2, without the ssl module when nothing has loaded it yet: psycopg2 imports it
+    (~30 ms) only so that Python sets up libcrypto's callbacks, and when it cannot, leaves
+    them to libpq ("fall back to relying on libpq's libcrypto locking", psycopgmodule.c),
+    which serves a reader of one thread as well; libpq still speaks TLS either way."""
+    if "psycopg2" in sys.modules or "ssl" in sys.modules:
+        import psycopg2
+
+        return psycopg2
+    sys.modules["ssl"] = None  # an ImportError for psycopg2; gone again at once
+    try:
+        import psycopg2
+    finally:
+        del sys.modules["ssl"]
+    return psycopg2
 
 
 def on(db) -> Reader:
