@@ -6,22 +6,23 @@ package loads the schema.)"""
 
 from __future__ import annotations
 
+import os
 import tomllib
-from pathlib import Path
 
 from daemon.store.locations import DEFAULT_DATABASE, absolute, spool_url_for
 
 
-def read(config_path: str) -> tuple[dict, Path] | None:
+def read(config_path: str) -> tuple[dict, str] | None:
     """The file's tables and its folder (paths in it are relative to that), or None."""
-    path = Path(config_path).resolve()
+    path = os.path.realpath(config_path)  # as the loader's Path.resolve()
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8")), path.parent
+        with open(path, encoding="utf-8") as f:
+            return tomllib.loads(f.read()), os.path.dirname(path)
     except (OSError, ValueError):  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
         return None
 
 
-def stores(data: dict, folder: Path) -> tuple[str, str, int] | None:
+def stores(data: dict, folder: str) -> tuple[str, str, int] | None:
     """(the ticket store's URL, the spool's, the lock timeout in seconds), as Config
     gives them."""
     daemon = data.get("daemon", {})
