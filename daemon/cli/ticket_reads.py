@@ -98,12 +98,16 @@ def _open(tickets_url: str, spool_url: str, timeout: int) -> reads.Reader | None
     tickets = spool = None
     try:
         tickets = reads.connect(tickets_url, timeout)
-        spool = tickets if spool_url == tickets_url else reads.connect(spool_url, timeout)
-        current = reads.schema_version(tickets, "meta") == reads.schema_version(
-            spool, "spool_meta") == str(SCHEMA_VERSION)
+        if spool_url == tickets_url:  # PostgreSQL: both stores' tables in one database
+            versions = reads.schema_versions(tickets, "meta", "spool_meta")
+        else:
+            spool = reads.connect(spool_url, timeout)
+            versions = reads.schema_versions(tickets, "meta") + reads.schema_versions(
+                spool, "spool_meta")
+        current = versions == (str(SCHEMA_VERSION),) * 2
     except Exception:  # whatever it is, the full way says it in its own words
         current = False
-    if spool is not None and spool is not tickets:
+    if spool is not None:
         spool.close()
     if not current and tickets is not None:
         tickets.close()
@@ -135,9 +139,7 @@ def _list(args, filters: Filters, reader: reads.Reader) -> int:
         rows = rows[:limit]
         print(f"more tickets: ticketd tickets list --before {rows[-1]['id']} (or --all)",
               file=sys.stderr)
-    ids = [t["id"] for t in rows]
-    listed = ticket_views.list_json(rows, reads.field_values(reader, ids),
-                                    reads.clocks(reader, ids))
+    listed = ticket_views.list_json(rows, reads.field_values(reader, [t["id"] for t in rows]))
     print_json(listed) if args.json else print(ticket_views.list_text(listed))
     return 0
 
@@ -173,10 +175,8 @@ def ticket_detail(reader: reads.Reader, ticket_id: int) -> dict | None:
     if t is None:
         return None
     messages = reads.messages(reader, ticket_id)
-    ours = [m["message_id"] for m in messages if m["direction"] == "out"]
     return ticket_views.detail_json(
         t, fields=reads.fields_of(reader, ticket_id),
-        clock=reads.clocks(reader, [ticket_id]).get(ticket_id),
         participants=reads.participants(reader, ticket_id), messages=messages,
         attachments=reads.attachments(reader, [m["id"] for m in messages]),
-        sent=reads.sent_times(reader, ours), events=reads.events(reader, ticket_id))
+        events=reads.events(reader, ticket_id))

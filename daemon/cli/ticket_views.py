@@ -6,7 +6,8 @@ from __future__ import annotations
 from daemon.cli.views import iso, short, table
 
 
-def ticket_json(t: dict, fields: dict[str, str], clock: dict | None) -> dict:
+def ticket_json(t: dict, fields: dict[str, str]) -> dict:
+    """A ticket (with its clock's columns: reads.TICKETS) and its form fields."""
     out = {
         "id": t["id"], "subject": t["subject"], "status": t["status"], "queue": t["queue"],
         "assignee": t["assignee"], "requester": t["requester"], "priority": t["priority"],
@@ -15,8 +16,8 @@ def ticket_json(t: dict, fields: dict[str, str], clock: dict | None) -> dict:
         "resolved_at": iso(t["resolved_at"]), "follows": t["merged_from"],
         "first_response_at": iso(t["first_response_at"]), "fields": dict(fields),
     }
-    if clock is not None and clock["rule"]:
-        out["due"] = due_json(clock)
+    if t["rule"]:
+        out["due"] = due_json(t)
     return out
 
 
@@ -28,26 +29,25 @@ def due_json(c: dict) -> dict:
             "paused": c["paused_since"] is not None}
 
 
-def list_json(tickets: list[dict], fields: dict[int, dict[str, str]],
-              clocks: dict[int, dict]) -> list[dict]:
-    return [ticket_json(t, fields[t["id"]], clocks.get(t["id"])) for t in tickets]
+def list_json(tickets: list[dict], fields: dict[int, dict[str, str]]) -> list[dict]:
+    return [ticket_json(t, fields[t["id"]]) for t in tickets]
 
 
-def detail_json(t: dict, *, fields: list[dict], clock: dict | None, participants: list[str],
+def detail_json(t: dict, *, fields: list[dict], participants: list[str],
                 messages: list[dict], attachments: dict[int, list[dict]],
-                sent: dict[str, object], events: list[dict]) -> dict:
+                events: list[dict]) -> dict:
     """One ticket whole: its fields with where each was read, participants, messages (with
-    their attachments and when ours were sent) and history."""
-    out = ticket_json(t, {f["name"]: f["value"] for f in fields}, clock)
+    their attachments) and history."""
+    out = ticket_json(t, {f["name"]: f["value"] for f in fields})
     out["field_sources"] = {f["name"]: f["source"] for f in fields}
     out["participants"] = participants
-    out["messages"] = [message_json(m, attachments.get(m["id"], []), sent) for m in messages]
+    out["messages"] = [message_json(m, attachments.get(m["id"], [])) for m in messages]
     out["events"] = [{"at": iso(e["at"]), "actor": e["actor"], "action": e["action"],
                       "old": e["old"], "new": e["new"]} for e in events]
     return out
 
 
-def message_json(m: dict, attachments: list[dict], sent: dict[str, object]) -> dict:
+def message_json(m: dict, attachments: list[dict]) -> dict:
     """An incoming message's sent_at is its author's Date; ours, when the relay took it."""
     return {
         "id": m["id"], "direction": m["direction"], "kind": m["kind"], "from": m["from_addr"],
@@ -58,7 +58,7 @@ def message_json(m: dict, attachments: list[dict], sent: dict[str, object]) -> d
         "html": _sanitized(m["html"]) if m["html"] else "",  # raw HTML stays in the database
         "thread_rung": m["thread_rung"], "defects": list(m["defects"] or []),
         "created_at": iso(m["created_at"]),
-        "sent_at": iso(m["sent_at"] if m["direction"] == "in" else sent.get(m["message_id"])),
+        "sent_at": iso(m["sent_at"] if m["direction"] == "in" else m["relayed_at"]),
         "attachments": [{"filename": a["filename"], "content_type": a["content_type"],
                          "size": a["size"], "sha256": a["sha256"], "inline": a["inline"]}
                         for a in attachments],

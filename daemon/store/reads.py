@@ -13,8 +13,11 @@ import json
 import sys
 from datetime import UTC, datetime
 
-TICKET_COLUMNS = ("id, subject, status, queue, assignee, requester, priority, tags, created_at, "
-                  "updated_at, resolved_by, resolved_at, merged_from, first_response_at")
+# a ticket with its circulation clock (rule NULL: none), read in one go for list and show
+TICKETS = ("SELECT t.id, t.subject, t.status, t.queue, t.assignee, t.requester, t.priority, "
+           "t.tags, t.created_at, t.updated_at, t.resolved_by, t.resolved_at, t.merged_from, "
+           "t.first_response_at, c.rule, c.due_first_response, c.due_resolution, "
+           "c.paused_since FROM ticket t LEFT JOIN sla_clock c ON c.ticket_id = t.id")
 CHUNK = 1000  # ids in one IN (...): within every backend's limit on parameters
 
 
@@ -37,7 +40,7 @@ def _bool(value) -> bool | None:
 
 # column -> how the models store it (models.py: UTCDateTimeField, JSONField, BooleanField)
 DECODE = {name: utc_time for name in (
-    "created_at", "updated_at", "resolved_at", "first_response_at", "sent_at", "at",
+    "created_at", "updated_at", "resolved_at", "first_response_at", "sent_at", "relayed_at", "at",
     "due_first_response", "due_resolution", "paused_since")}
 DECODE.update({name: _json for name in ("tags", "to_addrs", "cc_addrs", "defects")})
 DECODE["inline"] = _bool
@@ -110,10 +113,11 @@ def on(db) -> Reader:
     return Reader(db.connection(), db.param)
 
 
-def schema_version(reader: Reader, table: str) -> str | None:
-    """The version a store's meta table (`meta`, `spool_meta`) holds."""
-    found = reader.rows(f"SELECT value FROM {table} WHERE key = 'schema_version'")
-    return found[0]["value"] if found else None
+def schema_versions(reader: Reader, *tables: str) -> tuple[str | None, ...]:
+    """The versions the stores' meta tables (`meta`, `spool_meta`) hold, in one statement."""
+    found = reader.rows("SELECT " + ", ".join(
+        f"(SELECT value FROM {t} WHERE key = 'schema_version') AS {t}" for t in tables))
+    return tuple(found[0].values())
 
 
 def page(reader: Reader, status: str | None = None, queue: str | None = None,
@@ -124,17 +128,18 @@ def page(reader: Reader, status: str | None = None, queue: str | None = None,
     keeps the tickets whose form fields have these values (an index seek each)."""
     where, params = [], []
     for name, value in fields:
-        where.append("id IN (SELECT ticket_id FROM ticket_field WHERE name = ? AND value = ?)")
+        where.append("t.id IN (SELECT ticket_id FROM ticket_field WHERE name = ? AND "
+                     "value = ?)")
         params += [name, value]
-    for test, value in (("status = ?", status), ("queue = ?", queue),
-                        ("assignee = ?", assignee and assignee.lower()), ("id < ?", before)):
+    for test, value in (("t.status = ?", status), ("t.queue = ?", queue),
+                        ("t.assignee = ?", assignee and assignee.lower()), ("t.id < ?", before)):
         if value:
             where.append(test)
             params.append(value)
-    sql = f"SELECT {TICKET_COLUMNS} FROM ticket"
+    sql = TICKETS
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY id DESC"
+    sql += " ORDER BY t.id DESC"
     if limit:
         sql += " LIMIT ?"
         params.append(limit)
@@ -142,7 +147,7 @@ def page(reader: Reader, status: str | None = None, queue: str | None = None,
 
 
 def ticket(reader: Reader, ticket_id: int) -> dict | None:
-    found = reader.rows(f"SELECT {TICKET_COLUMNS} FROM ticket WHERE id = ?", ticket_id)
+    found = reader.rows(f"{TICKETS} WHERE t.id = ?", ticket_id)
     return found[0] if found else None
 
 
@@ -170,13 +175,6 @@ def fields_of(reader: Reader, ticket_id: int) -> list[dict]:
                        "ORDER BY name", ticket_id)
 
 
-def clocks(reader: Reader, ticket_ids: list[int]) -> dict[int, dict]:
-    """The circulation clocks of these tickets (those that have one)."""
-    return {r["ticket_id"]: r for r in _by_chunk(
-        reader, "SELECT ticket_id, rule, due_first_response, due_resolution, paused_since "
-                "FROM sla_clock WHERE ticket_id IN ({marks})", ticket_ids)}
-
-
 PARTICIPANTS_SQL = "SELECT email FROM participant WHERE ticket_id = ? ORDER BY id"
 
 
@@ -185,10 +183,14 @@ def participants(reader: Reader, ticket_id: int) -> list[str]:
 
 
 def messages(reader: Reader, ticket_id: int) -> list[dict]:
+    """A ticket's messages, oldest first; ours with `relayed_at`, when the relay (or the
+    folder) took it (NULL while not yet sent)."""
     return reader.rows(
-        "SELECT id, direction, kind, from_addr, to_addrs, cc_addrs, subject, text, "
-        "visible_text, message_id, html, thread_rung, defects, created_at, sent_at "
-        "FROM message WHERE ticket_id = ? ORDER BY id", ticket_id)
+        "SELECT m.id, m.direction, m.kind, m.from_addr, m.to_addrs, m.cc_addrs, m.subject, "
+        "m.text, m.visible_text, m.message_id, m.html, m.thread_rung, m.defects, "
+        "m.created_at, m.sent_at, o.sent_at AS relayed_at FROM message m LEFT JOIN outbox o "
+        "ON o.message_id = m.message_id AND m.direction = 'out' AND o.sent_at IS NOT NULL "
+        "WHERE m.ticket_id = ? ORDER BY m.id", ticket_id)
 
 
 def attachments(reader: Reader, message_ids: list[int]) -> dict[int, list[dict]]:
@@ -200,13 +202,6 @@ def attachments(reader: Reader, message_ids: list[int]) -> dict[int, list[dict]]
                                "ORDER BY id", message_ids):
         out.setdefault(a["message_id"], []).append(a)
     return out
-
-
-def sent_times(reader: Reader, message_ids: list[str]) -> dict[str, datetime]:
-    """When the relay (or the folder) took each of our mails; absent while not yet sent."""
-    return {r["message_id"]: r["sent_at"] for r in _by_chunk(
-        reader, "SELECT message_id, sent_at FROM outbox WHERE message_id IN ({marks}) AND "
-                "sent_at IS NOT NULL", [m for m in message_ids if m])}
 
 
 def events(reader: Reader, ticket_id: int) -> list[dict]:
