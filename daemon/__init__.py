@@ -16,7 +16,9 @@ The packages follow a mail through the system:
     cli/      the command line, one module per command
 
 clock.py is the one clock everything that decides by time reads; states.py the named
-states and outcomes. `parsers/` (beside this package) is pure: bytes in, frozen values out.
+states and outcomes; quick_config.py the few settings the quick paths (`ingest`,
+`tickets list` and `show`) read without loading config/. `parsers/` (beside this
+package) is pure: bytes in, frozen values out.
 """
 
 __version__ = "0.2.0"

@@ -17,6 +17,7 @@ class Status(StrEnum):
     CLOSED = "closed"
 
 
+STATUSES = tuple(s.value for s in Status)  # the order people read them in
 OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING)
 REOPENING = (Status.PENDING, Status.RESOLVED)  # a customer's reply opens these again
 
@@ -26,6 +27,9 @@ class Priority(StrEnum):
     NORMAL = "normal"
     HIGH = "high"
     URGENT = "urgent"
+
+
+PRIORITIES = tuple(p.value for p in Priority)  # lowest first: escalation steps up this list
 
 
 class Action(StrEnum):

@@ -247,7 +247,8 @@ def the_command(argv: list[str] | None) -> str | None:
 
 def only_reading(argv: list[str] | None) -> bool:
     """`tickets list` or `tickets show`: typed often, they change nothing, and need
-    neither the table of changes nor the config's cross-section checks."""
+    neither the table of changes nor the config's cross-section checks; read the quick way
+    (cli/ticket_reads.py), not even peewee or the config schema."""
     words = _words(argv)
     return words[:1] == ["tickets"] and words[1:2] in (["list"], ["show"])
 
@@ -277,6 +278,12 @@ def main(argv: list[str] | None = None) -> int:
         code = quickly(args, path)
         if code is not None:
             return code
+    if reading:  # typed often: without peewee and the config schema, when it can be
+        from daemon.cli.ticket_reads import quickly
+
+        code = _carried_out(lambda: quickly(args, path))
+        if code is not None:
+            return code
     from daemon.config import ConfigError, load_config
 
     piped = args.command == "ingest"  # one process per mail: as little as it takes to spool
@@ -298,10 +305,16 @@ def main(argv: list[str] | None = None) -> int:
     from daemon.service.logs import setup_logging
 
     setup_logging(config.daemon.log_level, role, config.daemon.log_format)
+    return _carried_out(lambda: importlib.import_module(COMMANDS[args.command]).run(
+        args, path, config))
+
+
+def _carried_out(command) -> int | None:
+    """The command's exit code, with a schema to migrate and a reader gone said as such."""
     from daemon.store import SchemaError
 
     try:
-        return importlib.import_module(COMMANDS[args.command]).run(args, path, config)
+        return command()
     except SchemaError as exc:
         print(f"ticketd: {exc}", file=sys.stderr)
         return EX_SCHEMA

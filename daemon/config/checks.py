@@ -17,7 +17,7 @@ from daemon.config import (
     Config,
 )
 from daemon.config.checks_workorders import check_field_values, check_workorders
-from daemon.config.schema import TAG_PATTERN, TAG_RULE
+from daemon.tickets.checks import TAG_PATTERN, TAG_RULE
 from parsers.addresses import parse_address
 from parsers.keywords import compile_pattern
 

@@ -10,18 +10,16 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# kept in daemon.states, for the readers that must not load this schema (`tickets list`)
+from daemon.states import PRIORITIES, STATUSES  # noqa: F401
 from daemon.store.locations import DEFAULT_DATABASE, absolute, spool_url_for
 
-STATUSES = ("new", "open", "pending", "resolved", "closed")
-PRIORITIES = ("low", "normal", "high", "urgent")
 ASSIGN_STRATEGIES = ("manual", "round_robin", "least_open")
 RULE_FIELDS = ("subject", "body", "text", "from", "to")  # and field.NAME for a form field
 FIELD_TYPES = ("text", "number", "choice", "date", "email", "phone")
 SLA_ACTIONS = ("remind", "escalate", "transfer", "reassign", "assign", "priority")
 SLA_TIMERS = ("first_response", "resolution", "unassigned")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-TAG_PATTERN = r"[\w.:/-]{1,50}"  # one tag: from a rule, a #tag line or `ticketd tickets tag`
-TAG_RULE = "letters, digits, - _ . : / only, at most 50"
 
 
 class ConfigError(Exception):

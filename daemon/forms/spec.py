@@ -60,6 +60,12 @@ def compile_field(f) -> FieldSpec:
                      f.customer)
 
 
+def value_spec(name: str, type: str = "text", choices: tuple[str, ...] = ()) -> FieldSpec:
+    """What checking a value needs of a field and no more (its name, type and choices): for
+    `tickets list --field`, which reads the [[fields]] tables without the config schema."""
+    return FieldSpec(name, name, type, choices, False, frozenset(), (), (), "")
+
+
 def compile_fields(config) -> tuple[FieldSpec, ...]:
     return tuple(compile_field(f) for f in config.fields)
 

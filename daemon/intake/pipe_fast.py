@@ -1,11 +1,11 @@
 """`ticketd ingest` for the everyday case, without loading the rest of ticketd.
 
 An MTA starts one process per mail, so what this path imports is its cost. It
-reads four settings from config.toml with tomllib and writes the row with
-sqlite3, taking the same file lock and using the same INSERT as the spool store
-(store/intake_rows.py): no config schema, no peewee, no models (~70 ms less a
-mail). It handles only what it can be sure of: a readable config whose spool
-is a SQLite file of this ticketd's schema, and mail not seen before. For
+reads four settings from config.toml with tomllib (quick_config.py) and writes
+the row with sqlite3, taking the same file lock and using the same INSERT as the
+spool store (store/intake_rows.py): no config schema, no peewee, no models (~70
+ms less a mail). It handles only what it can be sure of: a readable config whose
+spool is a SQLite file of this ticketd's schema, and mail not seen before. For
 anything else it answers None, and the full path, with all of its error
 messages, takes the mail instead.
 """
@@ -16,18 +16,11 @@ import fcntl
 import logging
 import os
 import sqlite3
-import tomllib
 from datetime import UTC, datetime
-from pathlib import Path
 
+from daemon import quick_config
 from daemon.store.intake_rows import INSERT_SQL, Envelope, insert_values
-from daemon.store.locations import (
-    DEFAULT_DATABASE,
-    SCHEMA_VERSION,
-    absolute,
-    lock_path,
-    spool_url_for,
-)
+from daemon.store.locations import SCHEMA_VERSION, lock_path
 
 log = logging.getLogger("ticketd.ingest")
 
@@ -66,23 +59,15 @@ def ingest_quickly(args, config_path: str, inputs: list[tuple[str, bytes]]) -> i
 
 def _settings(config_path: str) -> tuple[str, int, str, str] | None:
     """(spool file, lock timeout, log level, log format), when the config says them plainly."""
-    path = Path(config_path).resolve()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
+    found = quick_config.read(config_path)
+    urls = found and quick_config.stores(*found)
+    if not urls:
         return None
-    daemon = data.get("daemon", {})
-    if not isinstance(daemon, dict):
-        return None
-    database, spool = daemon.get("database", DEFAULT_DATABASE), daemon.get("spool", "")
-    timeout = daemon.get("lock_timeout_seconds", 30)
+    daemon = found[0].get("daemon", {})
     level, fmt = daemon.get("log_level", "INFO"), daemon.get("log_format", "text")
-    if not all(isinstance(v, str) for v in (database, spool, level, fmt)) or \
-            type(timeout) is not int or timeout <= 0:
-        return None
-    folder = path.parent
-    url = spool_url_for(absolute(database, folder), absolute(spool, folder))
-    if not url.startswith("sqlite:///") or url == "sqlite:///:memory:":
+    _, url, timeout = urls
+    if not (isinstance(level, str) and isinstance(fmt, str)) or \
+            not url.startswith("sqlite:///") or url == "sqlite:///:memory:":
         return None
     return url[len("sqlite:///"):], timeout, level, fmt
 

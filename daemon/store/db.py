@@ -15,12 +15,11 @@ import os
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
-from urllib.parse import unquote, urlparse
 
 import peewee as pw
 
 from daemon.store import SchemaError, models
-from daemon.store.locations import lock_path
+from daemon.store.locations import lock_path, pg_params
 from daemon.store.rows import is_postgres
 
 
@@ -92,20 +91,8 @@ def make_database(url: str, lock_timeout_seconds: int = 30) -> pw.Database:
             timeout=lock_timeout_seconds,
         )
     if url.startswith(("postgresql://", "postgres://")):
-        u = urlparse(url)
-        return pw.PostgresqlDatabase(
-            u.path.lstrip("/") or "postgres",
-            user=unquote(u.username) if u.username else None,
-            password=unquote(u.password) if u.password else None,
-            host=u.hostname or None,
-            port=u.port or None,
-            # a lock held elsewhere (a long report) fails our statement, as SQLite's busy
-            # timeout does, instead of hanging a listener or a worker for good
-            options=f"-c lock_timeout={lock_timeout_seconds * 1000}",
-        )
+        return pw.PostgresqlDatabase(**pg_params(url, lock_timeout_seconds))
     raise ValueError(f"unsupported database URL: {url}")
-
-
 
 
 _side: dict[int, pw.Database] = {}

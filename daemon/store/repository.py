@@ -29,6 +29,7 @@ from daemon.store.models import (
     Ticket,
     utcnow,
 )
+from daemon.store.reads import PARTICIPANTS_SQL  # `tickets show` reads them too
 
 if TYPE_CHECKING:
     from daemon.worker.classify import TicketView
@@ -106,8 +107,7 @@ def ticket_for_change(ticket_id: int) -> Ticket | None:
 
 
 def participants_of(ticket_id: int) -> list[str]:
-    return [r[0] for r in rows.fetch_all(
-        _db(), "SELECT email FROM participant WHERE ticket_id = ? ORDER BY id", ticket_id)]
+    return [r[0] for r in rows.fetch_all(_db(), PARTICIPANTS_SQL, ticket_id)]
 
 
 def add_participant(ticket_id: int, email: str, name: str = "") -> bool:
@@ -296,44 +296,6 @@ def touch(ticket: Ticket, now: datetime | None = None) -> None:
     """Every change moves the version on, so a worker's plan can tell it was overtaken."""
     ticket.updated_at = now or utcnow()
     ticket.version = (ticket.version or 0) + 1
-
-
-def list_tickets(status=None, queue=None, assignee=None, limit=None,
-                 before: int | None = None,
-                 fields: list[tuple[str, str]] = ()) -> list[Ticket]:
-    """Newest first, a page at a time: `before` is the last id of the previous page (keyset
-    pagination, so page 1,000 costs what page 1 does; the indexes end in id); `fields`
-    keeps the tickets whose form fields have these values (an index seek each)."""
-    from daemon.store.fields import matching
-
-    q = matching(Ticket.select(), Ticket.id, list(fields))
-    if status:
-        q = q.where(Ticket.status == status)
-    if queue:
-        q = q.where(Ticket.queue == queue)
-    if assignee:
-        q = q.where(Ticket.assignee == assignee.lower())
-    if before:
-        q = q.where(Ticket.id < before)
-    q = q.order_by(Ticket.id.desc())
-    if limit:
-        q = q.limit(limit)
-    return list(q)
-
-
-def ticket_messages(ticket_id: int) -> list[Message]:
-    return list(Message.select().where(Message.ticket == ticket_id).order_by(Message.id))
-
-
-def message_attachments(message_ids: list[int]) -> dict[int, list[Attachment]]:
-    out: dict[int, list[Attachment]] = {}
-    for a in Attachment.select().where(Attachment.message.in_(message_ids)).order_by(Attachment.id):
-        out.setdefault(a.message_id, []).append(a)
-    return out
-
-
-def ticket_events(ticket_id: int) -> list[Event]:
-    return list(Event.select().where(Event.ticket == ticket_id).order_by(Event.id))
 
 
 def resolved_before(cutoff: datetime, limit: int = 500) -> list[Ticket]:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from daemon.config import ConfigError, load_config
+from daemon.store.locations import absolute, lock_path, spool_url_for
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -37,6 +40,37 @@ def test_the_shipped_config_loads_and_paths_resolve_next_to_it():
     assert config.database_url == "sqlite:///" + str(REPO / "ticketd.db")
     assert config.resolve(config.outbound.directory) == REPO / "outbox"
     assert [q.name for q in config.queues] == ["general", "billing"]
+
+
+PARTS = st.sampled_from(["", ".", "..", "a", "b.db", ".db", "x.", "t.tar.gz", "~", "~root"])
+
+
+@given(st.sampled_from(["", "/", "//", "///"]), st.lists(PARTS, min_size=1, max_size=5))
+def test_store_paths_are_spelled_as_pathlib_spells_them(lead, parts):
+    """The quick paths (ingest, tickets list and show) find the stores without pathlib: the
+    URLs must read as the pathlib spelling the config always gave them."""
+    path, folder = lead + "/".join(parts), Path("/srv/ticketd")
+
+    def outcome(make):
+        try:
+            return make()
+        except (ValueError, RuntimeError) as exc:
+            return type(exc)
+
+    def by_pathlib_absolute():
+        p = Path(path).expanduser()
+        return "sqlite:///" + str(p if p.is_absolute() else folder / p)
+
+    def by_pathlib_spool():
+        p = Path(path)
+        return "sqlite:///" + str(p.with_name(f"{p.stem}-spool{p.suffix or '.db'}"))
+
+    if path and not path.startswith("/"):
+        assert outcome(lambda: absolute("sqlite:///" + path, folder)) == outcome(
+            by_pathlib_absolute)
+    assert outcome(lambda: spool_url_for("sqlite:///" + path)) == outcome(by_pathlib_spool)
+    assert outcome(lambda: lock_path(path)) == outcome(
+        lambda: str(Path(path).with_name(Path(path).name + ".lock")))
 
 
 def test_minimal_config_gets_defaults(tmp_path):

@@ -200,15 +200,14 @@ class Desk:
             how(self.housekeeping.actions, Ticket.get_by_id(ticket_id))
 
     def events(self, ticket_id: int) -> list[tuple[str, str, str | None]]:
-        from daemon.store.repository import ticket_events
-
-        return [(e.actor, e.action, e.new) for e in ticket_events(ticket_id)]
+        return [(e["actor"], e["action"], e["new"]) for e in self.ticket(ticket_id)["events"]]
 
     def ticket(self, ticket_id: int) -> dict:
-        from daemon.cli.views import ticket_detail_json
-        from daemon.store.models import Ticket
+        """As `tickets show --json` gives it."""
+        from daemon.cli.ticket_reads import ticket_detail
+        from daemon.store import reads
 
-        return ticket_detail_json(Ticket.get_by_id(ticket_id))
+        return ticket_detail(reads.on(self.stores.tickets), ticket_id)
 
     def outbox(self) -> list[tuple[str, list[str]]]:
         from daemon.store.models import Outbox
