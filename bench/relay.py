@@ -60,9 +60,11 @@ class Relay(asyncio.Protocol):
                 self.transport.write(REPLIES.get(verb, b"502 not implemented\r\n"))
 
 
-async def serve(port: int) -> None:
+async def serve_until_stopped(protocol_factory, port: int) -> None:
+    """Listen on 127.0.0.1:PORT, print the port bound, serve until SIGTERM or SIGINT
+    (this relay, and bench/sink.py's aiosmtpd)."""
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(Relay, "127.0.0.1", port)
+    server = await loop.create_server(protocol_factory, "127.0.0.1", port)
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
@@ -72,4 +74,4 @@ async def serve(port: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(serve(int(sys.argv[1])))
+    asyncio.run(serve_until_stopped(Relay, int(sys.argv[1])))

@@ -54,17 +54,11 @@ class Recorder:
 async def serve(port: int, record: str | None) -> None:
     from aiosmtpd.smtp import SMTP
 
-    loop = asyncio.get_running_loop()
+    from bench.relay import serve_until_stopped
+
     out = open(record, "a", encoding="utf-8") if record else None
     handler = Recorder(out)
-    server = await loop.create_server(lambda: SMTP(handler, hostname="sink.example"),
-                                      "127.0.0.1", port)
-    stop = asyncio.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    print(server.sockets[0].getsockname()[1], flush=True)
-    await stop.wait()
-    server.close()
+    await serve_until_stopped(lambda: SMTP(handler, hostname="sink.example"), port)
     if out is not None:
         out.close()
 

@@ -61,9 +61,15 @@ def commits_without_fsync(db: pw.Database) -> None:
     if isinstance(db, pw.SqliteDatabase):
         db.pragma("synchronous", "normal", permanent=True)
     elif is_postgres(db):
-        options = db.connect_params.get("options", "")
-        db.connect_params["options"] = f"{options} -c synchronous_commit=off".strip()
+        _no_commit_flush(db.connect_params)
         db.execute_sql("SET synchronous_commit TO off")
+
+
+def _no_commit_flush(connect_params: dict) -> dict:
+    """PostgreSQL connection arguments whose sessions commit without waiting for the disk."""
+    options = connect_params.get("options", "")
+    connect_params["options"] = f"{options} -c synchronous_commit=off".strip()
+    return connect_params
 
 
 def open_spool(url: str, lock_timeout_seconds: int = 30, create: bool = False) -> pw.Database:
@@ -110,9 +116,8 @@ def side_connection(db: pw.Database) -> pw.Database:
         return db
     side = _side.get(id(target))
     if side is None:
-        params = dict(target.connect_params)
-        params["options"] = f"{params.get('options', '')} -c synchronous_commit=off".strip()
-        side = _side[id(target)] = pw.PostgresqlDatabase(target.database, **params)
+        side = _side[id(target)] = pw.PostgresqlDatabase(
+            target.database, **_no_commit_flush(dict(target.connect_params)))
     return side
 
 
