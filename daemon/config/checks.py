@@ -71,6 +71,9 @@ def check_semantics(c: Config) -> list[str]:
     if not c.daemon.database.startswith(("sqlite:///", "postgresql://", "postgres://")):
         scheme = c.daemon.database.partition(":")[0]  # the rest may hold a password
         p.append(f"daemon.database: must start with sqlite:/// or postgresql://, not {scheme!r}")
+    elif c.daemon.database.startswith("postgres") and not _installed("psycopg2"):
+        p.append("daemon.database: PostgreSQL needs the psycopg2 driver, which is not "
+                 "installed: pip install 'ticketd[postgres]'")
     if c.daemon.batch_size < 1:
         p.append(f"daemon.batch_size: must be at least 1, not {c.daemon.batch_size}")
     p.extend(_check_limits(c))
@@ -230,6 +233,12 @@ def secure_endpoint(url: str) -> bool:
     if parsed.scheme == "https" and parsed.hostname:
         return True
     return parsed.scheme == "http" and parsed.hostname in ("127.0.0.1", "::1", "localhost")
+
+
+def _installed(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
 
 
 def _is_address(text: str) -> bool:

@@ -70,14 +70,19 @@ def _home(path: str) -> str:
 
 
 def pg_params(url: str, lock_timeout_seconds: int) -> dict:
-    """A postgresql:// URL -> psycopg2's connect arguments (None: the driver's default)."""
-    from urllib.parse import unquote, urlparse
+    """A postgresql:// URL -> psycopg2's connect arguments, parsed by libpq itself (as psql
+    reads it: percent-escapes, and parameters such as ?sslmode=require or ?host=/run/...)."""
+    try:
+        from psycopg2.extensions import parse_dsn
+    except ImportError:
+        from daemon.store import SchemaError
 
-    u = urlparse(url)
-    return {"database": u.path.lstrip("/") or "postgres",
-            "user": unquote(u.username) if u.username else None,
-            "password": unquote(u.password) if u.password else None,
-            "host": u.hostname or None, "port": u.port or None,
-            # a lock held elsewhere (a long report) fails our statement, as SQLite's busy
-            # timeout does, instead of hanging a listener or a worker for good
-            "options": f"-c lock_timeout={lock_timeout_seconds * 1000}"}
+        raise SchemaError("a postgresql:// database needs the psycopg2 driver, which is not "
+                          "installed: pip install 'ticketd[postgres]'") from None
+    params = parse_dsn(url)
+    params["database"] = params.pop("dbname", None) or "postgres"
+    # a lock held elsewhere (a long report) fails our statement, as SQLite's busy timeout
+    # does, instead of hanging a listener or a worker for good
+    params["options"] = " ".join(filter(None, (params.get("options"),
+                                               f"-c lock_timeout={lock_timeout_seconds * 1000}")))
+    return params

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,24 @@ def test_every_config_section_is_in_the_reference():
     documented = {attr for attr, _, _ in SECTIONS}
     sections = {f.name for f in dataclasses.fields(Config)} - {"path"}  # where it was read
     assert sections - documented == set()
+
+
+def test_a_postgresql_url_is_read_as_libpq_reads_it(tmp_path):
+    """Escapes decoded and parameters kept: ?sslmode=require reaches the driver (a URL
+    parser of our own dropped them), and our lock timeout joins the URL's options."""
+    from daemon.store.locations import pg_params
+
+    params = pg_params("postgresql://ops:p%40ss@db.example:5433/tickets?sslmode=require"
+                       "&options=-c%20statement_timeout%3D5000", 7)
+    assert params["user"] == "ops" and params["password"] == "p@ss"
+    assert params["host"] == "db.example" and params["port"] == "5433"
+    assert params["database"] == "tickets" and params["sslmode"] == "require"
+    assert params["options"] == "-c statement_timeout=5000 -c lock_timeout=7000"
+    assert pg_params("postgresql://127.0.0.1", 1)["database"] == "postgres"
+
+
+def test_a_postgresql_database_without_its_driver_is_named_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "psycopg2", None)  # as if not installed
+    found = problems(tmp_path, MINIMAL + '[daemon]\ndatabase = "postgresql://127.0.0.1/x"\n')
+    assert found == ["daemon.database: PostgreSQL needs the psycopg2 driver, which is not "
+                     "installed: pip install 'ticketd[postgres]'"]
