@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench import contract
+from bench.hosts import Host
 
 
 class BenchError(RuntimeError):
@@ -22,8 +23,11 @@ class BenchError(RuntimeError):
 
 
 class Daemon:
-    def __init__(self, config: str | Callable[[Path], str], prefix: str = "ticketd-bench-"):
-        """`config` is the config's text, or makes it from the folder (for secret files)."""
+    def __init__(self, config: str | Callable[[Path], str], prefix: str = "ticketd-bench-",
+                 host: Host | None = None):
+        """`config` is the config's text, or makes it from the folder (for secret files);
+        `host`: a CPU quota the daemon and every process it forks run in (bench/hosts.py)."""
+        self.host = host
         self.folder = Path(tempfile.mkdtemp(prefix=prefix))
         self.config = self.folder / "config.toml"
         self.config.write_text(config(self.folder) if callable(config) else config)
@@ -35,7 +39,8 @@ class Daemon:
         with open(self.log, "wb") as logf:  # the child keeps its own copy of the fd
             self.proc = subprocess.Popen(contract.ticketd(self.config, "run"),
                                          cwd=self.folder, stdout=logf,
-                                         stderr=subprocess.STDOUT, env=contract.env())
+                                         stderr=subprocess.STDOUT, env=contract.env(),
+                                         preexec_fn=self.host.join if self.host else None)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.port = contract.smtp_port(self.log_text())
