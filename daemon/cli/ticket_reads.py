@@ -76,14 +76,52 @@ def _value_specs(specs: list[tuple[str, str, list[str]]]) -> dict[str, FieldSpec
     return {name: value_spec(name, kind, tuple(choices)) for name, kind, choices in specs}
 
 
-def quickly(args, config_path: str) -> int | None:
+class HeadStart:
+    """The config read, the driver imported and the connection opened before the command
+    line is parsed, for the config file the command line seems to name: on PostgreSQL the
+    connection (a server process starting, ~6 ms of waiting) is opened by a thread while
+    argparse works. `quickly` uses it only when the parsed command line names that file."""
+
+    def __init__(self, config_path: str):
+        self.path = config_path
+        self.found = quick_config.read(config_path)
+        self.urls = self.found and quick_config.stores(*self.found)
+        self._reader: reads.Reader | None = None
+        self._thread = None
+        if self.urls and reads.driver(self.urls[0]):  # imported here: it needs the GIL
+            import threading
+
+            self._thread = threading.Thread(target=self._open, daemon=True)
+            self._thread.start()
+
+    def _open(self) -> None:
+        self._reader = _open(*self.urls)
+
+    def reader(self) -> reads.Reader | None:
+        if self._thread is None:
+            return self.urls and _open(*self.urls)
+        self._thread.join()
+        return self._reader
+
+    def abandon(self) -> None:
+        """Not to be used after all: close what the thread opened."""
+        if self._thread is not None:
+            self._thread.join()
+            if self._reader is not None:
+                self._reader.close()
+
+
+def quickly(args, config_path: str, head_start: HeadStart | None = None) -> int | None:
     """List or show the everyday way; None (having printed nothing) to go the full way."""
-    found = quick_config.read(config_path)
-    urls = found and quick_config.stores(*found)
-    filters = found and Filters.from_toml(found[0])
-    if not urls or not filters:
+    if head_start is not None and head_start.path != config_path:
+        head_start.abandon()
+        head_start = None
+    head_start = head_start or HeadStart(config_path)
+    filters = head_start.found and Filters.from_toml(head_start.found[0])
+    if not head_start.urls or not filters:
+        head_start.abandon()
         return None
-    reader = _open(*urls)
+    reader = head_start.reader()
     if reader is None:
         return None
     try:

@@ -91,6 +91,18 @@ def connect(url: str, lock_timeout_seconds: int) -> Reader:
     return Reader(connection, "%s")
 
 
+def driver(url: str) -> bool:
+    """Import the driver a connection to `url` would (psycopg2 as _psycopg2 does); True when
+    there is one to import, i.e. for PostgreSQL."""
+    if not url.startswith(("postgresql://", "postgres://")):
+        return False
+    try:
+        _psycopg2()
+    except ImportError:
+        return False
+    return True
+
+
 def _psycopg2():
     """psycopg2, without the ssl module when nothing has loaded it yet: psycopg2 imports it
     (~30 ms) only so that Python sets up libcrypto's callbacks, and when it cannot, leaves

@@ -152,3 +152,30 @@ def test_tickets_list_and_show_load_nothing_that_changes_tickets(daemon):
         out = r.stdout.decode()
         assert "Refund please" in out, r.stderr.decode()
         assert json.loads(out.splitlines()[-1]) == [0, []]
+
+
+def test_tickets_show_reads_the_config_the_parser_finds_not_the_one_guessed_first(daemon,
+                                                                                 tmp_path):
+    """`tickets show` opens the database of the config the command line seems to name
+    while argparse works. `--conf` after the subcommand (a prefix argparse accepts) is
+    not looked for, so the head start opens the daemon's config given first with -c: the
+    parser's answer, another database without the ticket, must win."""
+    import subprocess
+    import sys
+
+    daemon.send(make_mail(subject="Only in the daemon's database"))
+    tid = wait_for(daemon.tickets, what="the ticket")[0]["id"]
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "config.toml").write_text(config_text(directory="outbox").replace(
+        'database = "sqlite:///ticketd.db"', 'database = "sqlite:///other.db"'))
+    daemon.cli("--conf", str(other / "config.toml"), "migrate")
+
+    def show(*after):
+        return subprocess.run([sys.executable, "-m", "daemon", "-c", str(daemon.config),
+                               "tickets", "show", str(tid), *after], cwd=daemon.folder,
+                              capture_output=True, timeout=60)
+
+    assert b"Only in the daemon's database" in show().stdout
+    r = show("--conf", str(other / "config.toml"))
+    assert r.returncode == 1 and f"no ticket #{tid}".encode() in r.stderr, r.stderr
