@@ -142,7 +142,7 @@ def test_tickets_list_and_show_load_nothing_that_changes_tickets(daemon):
     probe = ("import json, sys; from daemon.cli.main import main; code = main(sys.argv[1:]); "
              "print(json.dumps([code, sorted(m for m in ('jinja2', 'daemon.tickets.actions', "
              "'daemon.tickets.commands', 'daemon.config.checks', 'daemon.notices.notify', "
-             "'peewee', 'daemon.store.models', 'daemon.config.schema', 'ssl') "
+             "'peewee', 'daemon.store.models', 'daemon.config.schema', 'ssl', 'argparse') "
              "if m in sys.modules)]))")
     for args in (["tickets", "list", "--status", "new", "--queue", "billing"],
                  ["tickets", "list", "--assignee", "alice", "--status", "new", "--json"],

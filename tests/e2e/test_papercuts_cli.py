@@ -7,7 +7,7 @@ import argparse
 from conftest import config_text, free_port, make_mail, wait_for
 from staffmail import body, mail_to
 
-from daemon.cli.main import build_parser
+from daemon.cli.parser import build_parser
 from daemon.tickets.commands import GRAMMAR
 from parsers.commands import parse_commands
 
