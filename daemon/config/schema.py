@@ -40,7 +40,10 @@ def opt(default=dataclasses.MISSING, help: str = "", **kw):
 
 @dataclass(frozen=True)
 class DaemonConfig:
-    database: str = opt(DEFAULT_DATABASE, "sqlite:///PATH or postgresql://user@host/db")
+    database: str = opt(DEFAULT_DATABASE, "sqlite:///PATH or postgresql://user@host/db "
+                        "(read by libpq, as `psql` reads it: `?sslmode=require` and other "
+                        "parameters apply; a password is best in `~/.pgpass` or "
+                        "`PGPASSWORD`)")
     spool: str = opt("", "where mail is spooled before it is answered: sqlite:///PATH or "
                          "postgresql://...; empty = beside the database (SQLite: "
                          "<name>-spool.db; PostgreSQL: the same database)")
