@@ -80,3 +80,25 @@ def test_after_action_applies_to_every_stored_message(daemon_factory, dovecot, t
              and dovecot.count("support", "Handled") == moved, what=f"after = {after}")
     if after == "seen":
         assert all(b"\\Seen" in f for f in dovecot.flags("support").values())
+
+
+def test_mail_that_arrives_between_the_last_search_and_idle_ends_the_idle_at_once(dovecot):
+    """Dovecot answers IDLE with "+ idling" and the EXISTS of mail that came meanwhile in one
+    packet; imaplib reads both, and the poll() inside idle_check never sees the second, so
+    the mail waited for the next IDLE renewal (up to 25 minutes) until the session looked
+    into imaplib's buffer."""
+    import threading
+    from types import SimpleNamespace
+
+    from daemon.intake.imap.session import Session
+
+    cfg = SimpleNamespace(folder="INBOX", after="seen", idle=True, idle_renew_seconds=600)
+    with dovecot.client("support") as client:
+        session = Session(client, cfg)
+        session.select()
+        for n in (1, 2):
+            assert client.search(["ALL"]) == list(range(1, n))  # our last SEARCH
+            dovecot.append("support", mails(1, f"between-{n}"))
+            assert session.idle(threading.Event(), at_most=10) is True  # not a 10 s renewal
+        # and nothing left over from those wakes a third IDLE
+        assert session.idle(threading.Event(), at_most=1) is False

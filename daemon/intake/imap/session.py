@@ -8,6 +8,7 @@ shift the others (user-pain §4, osTicket's sequence-number bug).
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 
@@ -21,6 +22,7 @@ log = logging.getLogger("ticketd.imap")
 
 BODY = b"BODY[]"
 IDLE_CHECK_SECONDS = 1.0  # how often IDLE looks at the stop flag
+NEWS_LINE = re.compile(rb"^\* \d+ (?:EXISTS|RECENT)\r?$", re.MULTILINE)
 
 
 class ConnectionLost(Exception):
@@ -45,6 +47,7 @@ class Session:
 
     def select(self) -> None:
         info = self.client.select_folder(self.cfg.folder)
+        self._pending_news()  # SELECT's own EXISTS and RECENT are not news
         self.uidvalidity = int(info[b"UIDVALIDITY"])
         self.uidnext = int(info.get(b"UIDNEXT") or 0)
         target = self.move_target
@@ -136,7 +139,7 @@ class Session:
         falls due), or stop; True when mail arrived."""
         self.client.idle()
         deadline = time.monotonic() + _within(self.cfg.idle_renew_seconds, at_most)
-        arrived = self._exists_seen_meanwhile()
+        arrived = self._pending_news() or self._news_read_with_idle()
         while not stopping.is_set() and not arrived and time.monotonic() < deadline:
             started = time.monotonic()
             responses = self.client.idle_check(timeout=IDLE_CHECK_SECONDS)
@@ -147,18 +150,37 @@ class Session:
                 raise ConnectionLost("the server closed the connection during IDLE")
             arrived = any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
         self.client.idle_done()
+        self._pending_news()  # what idle_done filed away: the drain that follows sees it
         return arrived
 
-    def _exists_seen_meanwhile(self) -> bool:
-        """Mail that arrived between our last SEARCH and IDLE is announced as an untagged
-        EXISTS on an earlier answer (or before "+ idling"); imaplib files those away where
-        idle_check never looks, and the mail would wait for the next renewal. Consume them:
-        at worst one needless drain."""
+    def _pending_news(self) -> bool:
+        """Mail that arrived between our last SEARCH and IDLE may be announced as an untagged
+        EXISTS on an earlier answer; imaplib files those away where idle_check never looks,
+        and the mail would wait for the next renewal. Consume them: at worst one needless
+        drain."""
         pending = getattr(getattr(self.client, "_imap", None), "untagged_responses", None)
         if not isinstance(pending, dict):
             return False
         found = [pending.pop(name, None) for name in ("EXISTS", "RECENT")]
         return any(found)
+
+    def _news_read_with_idle(self) -> bool:
+        """Or the server sends "+ idling" and that EXISTS in one packet (Dovecot does):
+        imaplib has read both into its buffer, where the poll() inside idle_check cannot
+        see the second line. Peek at the buffer without blocking."""
+        reader = getattr(getattr(self.client, "_imap", None), "file", None)
+        if not hasattr(reader, "peek"):
+            return False
+        sock = self.client.socket()
+        timeout = sock.gettimeout()
+        sock.settimeout(0)
+        try:
+            buffered = reader.peek(0)  # reads the socket only when the buffer is empty
+        except (OSError, ValueError):  # nothing there (a TLS socket says so by raising)
+            return False
+        finally:
+            sock.settimeout(timeout)
+        return bool(NEWS_LINE.search(buffered or b""))
 
     def poll_wait(self, stopping: threading.Event, at_most: float | None = None) -> None:
         stopping.wait(_within(self.cfg.poll_seconds, at_most))
