@@ -22,6 +22,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
+import forkserver
 import pytest
 from aiosmtpd.controller import Controller as _Controller
 
@@ -268,9 +269,8 @@ class DaemonProc:
     def start(self, timeout: float = 60.0):
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         with open(self.log, "ab") as logf:  # the child keeps its own copy of the fd
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "daemon", "-c", str(self.config), "run"],
-                cwd=self.folder, stdout=logf, stderr=subprocess.STDOUT, env=env)
+            self.proc = forkserver.popen(["-c", str(self.config), "run"], cwd=self.folder,
+                                         env=env, stdout=logf)
         start = self.log.stat().st_size if self.log.exists() else 0
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -303,7 +303,10 @@ class DaemonProc:
         """The running child processes of `ticketd run`, by role: {"worker-1": pid, ...}
         (titled `ticketd -c FILE child ROLE [N]`, as `ps` shows them)."""
         out = {}
-        pids = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        try:
+            pids = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        except FileNotFoundError:  # it has exited (and, forked by tests/forkserver.py, been reaped)
+            return out
         for pid in pids:
             try:
                 argv = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").split()
@@ -336,8 +339,8 @@ class DaemonProc:
         return self.log.read_text("utf-8", "replace") if self.log.exists() else ""
 
     def cli(self, *args, input: bytes | None = None, check=True) -> subprocess.CompletedProcess:
-        r = subprocess.run([sys.executable, "-m", "daemon", "-c", str(self.config), *args],
-                           cwd=self.folder, input=input, capture_output=True, timeout=120)
+        r = forkserver.run(["-c", str(self.config), *args], cwd=self.folder, input=input,
+                           timeout=120)
         if check and r.returncode != 0:
             raise AssertionError(f"ticketd {' '.join(args)} -> {r.returncode}\n"
                                  f"{r.stderr.decode()}")
