@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import json
 import os
+import queue
 import re
 import signal
 import smtplib
@@ -421,6 +422,10 @@ def daemon_factory(tmp_path):
     yield factory
     for d in started:
         d.stop()
+    for folder in {d.folder for d in started}:
+        store = Store.forget(folder)
+        if store is not None and store.made_here:
+            drop_pg_database(store.pg_url)
 
 
 @pytest.fixture
@@ -477,8 +482,9 @@ class Store:
 
     _by_folder: dict[Path, Store] = {}
 
-    def __init__(self, folder: Path, pg_url: str | None):
+    def __init__(self, folder: Path, pg_url: str | None, made_here: bool = False):
         self.folder, self.pg_url = folder, pg_url
+        self.made_here = made_here  # a database of the suite's, dropped after the test
 
     @classmethod
     def for_folder(cls, folder: Path, config_text: str) -> Store:
@@ -489,9 +495,13 @@ class Store:
                 found = Store(folder, named.group(1))
             else:
                 pg = BACKEND == "postgres" and SQLITE_LINE in config_text
-                found = Store(folder, new_pg_database() if pg else None)
+                found = Store(folder, new_pg_database() if pg else None, made_here=pg)
             cls._by_folder[folder] = found
         return found
+
+    @classmethod
+    def forget(cls, folder: Path) -> Store | None:
+        return cls._by_folder.pop(folder, None)
 
     def config(self, text: str) -> str:
         return text.replace(SQLITE_LINE, f'database = "{self.pg_url}"') if self.pg_url \
@@ -548,37 +558,102 @@ class Store:
             con.close()
 
 
-_pg_made: list[str] = []
+class PgDatabases:
+    """The suite's PostgreSQL databases, one per test folder. CREATE and DROP DATABASE take
+    a fifth of a second or more each; a thread makes the next one while a test runs and
+    drops each after its test, so no test waits for either."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.spare: queue.Queue[str] = queue.Queue(maxsize=1)
+        self.done: queue.Queue[str | None] = queue.Queue()
+        self.made: set[str] = set()  # not dropped yet
+        self.stopping = threading.Event()
+        self.threads = [threading.Thread(target=self._make, daemon=True),
+                        threading.Thread(target=self._drop, daemon=True)]
+        for t in self.threads:
+            t.start()
+
+    def _admin(self):
+        import psycopg2
+
+        admin = psycopg2.connect(self.url)
+        admin.autocommit = True
+        return admin
+
+    def _make(self) -> None:
+        import secrets
+
+        admin = self._admin()
+        try:
+            while not self.stopping.is_set():
+                name = "ticketd_suite_" + secrets.token_hex(5)
+                admin.cursor().execute(f'CREATE DATABASE "{name}"')
+                self.made.add(name)
+                while not self.stopping.is_set():
+                    try:
+                        self.spare.put(name, timeout=0.2)
+                        break
+                    except queue.Full:
+                        pass
+        finally:
+            admin.close()
+
+    def _drop(self) -> None:
+        admin = self._admin()
+        try:
+            while (name := self.done.get()) is not None:
+                # WITH (FORCE): a daemon child still closing its connection is not waited for
+                admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                self.made.discard(name)
+        finally:
+            admin.close()
+
+    def take(self) -> str:
+        from urllib.parse import urlparse
+
+        name = self.spare.get(timeout=120)
+        return urlparse(self.url)._replace(path="/" + name).geturl()
+
+    def give_back(self, url: str) -> None:
+        from urllib.parse import urlparse
+
+        self.done.put(urlparse(url).path.lstrip("/"))
+
+    def close(self) -> None:
+        """At the end of the session: drop what is left, the spare too."""
+        self.stopping.set()
+        self.done.put(None)
+        for t in self.threads:
+            t.join(120)
+        admin = self._admin()
+        try:
+            for name in list(self.made):
+                admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            admin.close()
+
+
+_pg_databases: PgDatabases | None = None
 
 
 def new_pg_database() -> str:
-    import secrets
-    from urllib.parse import urlparse
-
-    import psycopg2
-
+    global _pg_databases
     if not PG_URL:
         raise RuntimeError("TICKETD_TEST_BACKEND=postgres needs TICKETD_TEST_POSTGRES_URL")
-    name = "ticketd_suite_" + secrets.token_hex(5)
-    admin = psycopg2.connect(PG_URL)
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-    _pg_made.append(name)
-    return urlparse(PG_URL)._replace(path="/" + name).geturl()
+    if _pg_databases is None:
+        _pg_databases = PgDatabases(PG_URL)
+    return _pg_databases.take()
+
+
+def drop_pg_database(url: str) -> None:
+    """The test that used it has ended (its daemons are stopped)."""
+    if _pg_databases is not None:
+        _pg_databases.give_back(url)
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _drop_pg_databases():
     yield
-    if not _pg_made:
-        return
-    import psycopg2
-
-    admin = psycopg2.connect(PG_URL)
-    admin.autocommit = True
-    for name in _pg_made:
-        admin.cursor().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                               "WHERE datname = %s", (name,))
-        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.close()
+    if _pg_databases is not None:
+        _pg_databases.close()
