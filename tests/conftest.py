@@ -112,7 +112,7 @@ set = {{ queue = "sales", tags = ["partner"] }}
 # --- mail ----------------------------------------------------------------------
 
 def pytest_collection_modifyitems(config, items):
-    """The long runs (marked slow) first: with -n 3 each starts at once, beside the many
+    """The long runs (marked slow) first: with -n 4 each starts at once, beside the many
     short tests, instead of last and alone (the three-host run alone takes minutes).
 
     With TICKETD_TEST_BACKEND=postgres only the tests that start a daemon (daemon_factory,
