@@ -155,7 +155,8 @@ def _open(tickets_url: str, spool_url: str, timeout: int) -> reads.Reader | None
 def carry_out(args, filters: Filters, reader: reads.Reader) -> int:
     if args.action == "list":
         return _list(args, filters, reader)
-    detail = ticket_detail(reader, args.id)
+    with reader.snapshot():
+        detail = ticket_detail(reader, args.id)
     if detail is None:
         print(f"ticketd: no ticket #{args.id}", file=sys.stderr)
         return EXIT_NOT_FOUND
@@ -171,13 +172,16 @@ def _list(args, filters: Filters, reader: reads.Reader) -> int:
         print(f"ticketd: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     limit = None if args.all else args.limit
-    rows = reads.page(reader, args.status, args.queue, args.assignee, fields, args.before,
-                      limit and limit + 1)
-    if limit and len(rows) > limit:
-        rows = rows[:limit]
+    with reader.snapshot():
+        rows = reads.page(reader, args.status, args.queue, args.assignee, fields, args.before,
+                          limit and limit + 1)
+        more = bool(limit) and len(rows) > limit
+        rows = rows[:limit] if more else rows
+        values = reads.field_values(reader, [t["id"] for t in rows])
+    if more:
         print(f"more tickets: ticketd tickets list --before {rows[-1]['id']} (or --all)",
               file=sys.stderr)
-    listed = ticket_views.list_json(rows, reads.field_values(reader, [t["id"] for t in rows]))
+    listed = ticket_views.list_json(rows, values)
     print_json(listed) if args.json else print(ticket_views.list_text(listed))
     return 0
 

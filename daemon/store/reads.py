@@ -9,6 +9,7 @@ JSON columns as lists, booleans as bools.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from datetime import UTC, datetime
@@ -67,6 +68,21 @@ class Reader:
                 out.append(dict(zip(names, row, strict=True)))
             return out
         finally:
+            cursor.close()
+
+    @contextlib.contextmanager
+    def snapshot(self):
+        """The reads of one command see one moment. Without it each SELECT is a transaction
+        of its own, and a worker committing between two of them shows half its change (a
+        reply's form field filled in, the status it set not yet). The connection is in
+        autocommit mode here, as peewee keeps its own, so nothing else is open."""
+        cursor = self.connection.cursor()
+        cursor.execute("BEGIN" if self.param == "?" else
+                       "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try:
+            yield self
+        finally:
+            cursor.execute("COMMIT")  # read only: nothing to keep or lose
             cursor.close()
 
     def close(self) -> None:
