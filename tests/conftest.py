@@ -271,7 +271,7 @@ class DaemonProc:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         with open(self.log, "ab") as logf:  # the child keeps its own copy of the fd
             self.proc = forkserver.popen(["-c", str(self.config), "run"], cwd=self.folder,
-                                         env=env, stdout=logf)
+                                         env=env, log=logf)
         start = self.log.stat().st_size if self.log.exists() else 0
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -445,27 +445,15 @@ NEEDS_PG = pytest.mark.skipif(
 @pytest.fixture
 def pg_database_factory():
     """Fresh PostgreSQL databases (URLs), dropped after the test."""
-    import secrets
-    from urllib.parse import urlparse
-
-    import psycopg2
-
     made: list[str] = []
-    admin = psycopg2.connect(PG_URL)
-    admin.autocommit = True
 
     def make() -> str:
-        name = "ticketd_test_" + secrets.token_hex(4)
-        admin.cursor().execute(f'CREATE DATABASE "{name}"')
-        made.append(name)
-        return urlparse(PG_URL)._replace(path="/" + name).geturl()
+        made.append(new_pg_database())
+        return made[-1]
 
     yield make
-    for name in made:
-        admin.cursor().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                               "WHERE datname = %s", (name,))
-        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.close()
+    for url in made:
+        drop_pg_database(url)
 
 
 # --- the backend the daemons of the suite use --------------------------------------------
@@ -559,7 +547,7 @@ class Store:
 
 
 class PgDatabases:
-    """The suite's PostgreSQL databases, one per test folder. CREATE and DROP DATABASE take
+    """The suite's PostgreSQL databases, one per test. CREATE and DROP DATABASE take
     a fifth of a second or more each; a thread makes the next one while a test runs and
     drops each after its test, so no test waits for either."""
 

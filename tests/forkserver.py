@@ -170,7 +170,7 @@ def _standard_streams(unbuffered: bool) -> None:
 # --- the client (in the test worker) ----------------------------------------------------
 
 class ForkedProcess:
-    """What the tests use of subprocess.Popen: pid, poll, wait, send_signal, kill."""
+    """What the tests use of subprocess.Popen: pid, returncode, poll, wait, send_signal, kill."""
 
     def __init__(self, server: Server, pid: int):
         self.server, self.pid = server, pid
@@ -192,9 +192,6 @@ class ForkedProcess:
     def send_signal(self, sig: int) -> None:
         if self.poll() is None:
             os.kill(self.pid, sig)
-
-    def terminate(self) -> None:
-        self.send_signal(signal.SIGTERM)
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
@@ -283,15 +280,14 @@ def close() -> None:
         _server = None
 
 
-def popen(args: list[str], cwd, env: dict, stdout, stderr=subprocess.STDOUT):
-    """Popen(["python", "-m", "daemon", *args], stdin=DEVNULL, ...) through the server."""
+def popen(args: list[str], cwd, env: dict, log) -> ForkedProcess | subprocess.Popen:
+    """Popen(["python", "-m", "daemon", *args], stdin=DEVNULL, stdout=log, stderr=STDOUT)
+    through the server."""
     if not ENABLED:
         return subprocess.Popen([sys.executable, "-m", "daemon", *args], cwd=cwd, env=env,
-                                stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr)
-    out = stdout.fileno()
-    err = out if stderr == subprocess.STDOUT else stderr.fileno()
+                                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
     with open(os.devnull, "rb") as null:
-        return server().spawn(args, cwd, env, null.fileno(), out, err)
+        return server().spawn(args, cwd, env, null.fileno(), log.fileno(), log.fileno())
 
 
 def run(args: list[str], cwd, input: bytes | None = None, timeout: float = 120

@@ -13,13 +13,14 @@ from conftest import NEEDS_PG
 from daemon.store import reads
 
 
-def _sqlite_table(tmp_path):
+def _sqlite_table(tmp_path, request):
     path = tmp_path / "tickets.db"
     con = sqlite3.connect(path)
     con.execute("PRAGMA journal_mode=WAL")  # as ticketd opens its stores: readers never block
     con.execute("CREATE TABLE t (status TEXT)")
     con.execute("INSERT INTO t VALUES ('pending')")
     con.commit()
+    request.addfinalizer(con.close)
 
     def write(sql: str) -> None:
         con.execute(sql)
@@ -27,10 +28,11 @@ def _sqlite_table(tmp_path):
     return f"sqlite:///{path}", write
 
 
-def _pg_table(url: str):
+def _pg_table(url: str, request):
     import psycopg2
 
     con = psycopg2.connect(url)
+    request.addfinalizer(con.close)
     con.autocommit = True
     con.cursor().execute("CREATE TABLE t (status TEXT)")
     con.cursor().execute("INSERT INTO t VALUES ('pending')")
@@ -41,8 +43,8 @@ def _pg_table(url: str):
                                                                    NEEDS_PG])])
 def table(request, tmp_path):
     if request.param == "sqlite":
-        return _sqlite_table(tmp_path)
-    return _pg_table(request.getfixturevalue("pg_database_factory")())
+        return _sqlite_table(tmp_path, request)
+    return _pg_table(request.getfixturevalue("pg_database_factory")(), request)
 
 
 def test_a_commit_between_two_reads_of_one_command_is_not_seen_by_the_second(table):

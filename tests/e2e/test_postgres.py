@@ -6,39 +6,18 @@ gets a database of its own, dropped afterwards.
 
 from __future__ import annotations
 
-import os
-import secrets
 import threading
 from collections import Counter
-from urllib.parse import urlparse
 
 import pytest
-from conftest import config_text, make_mail, send, wait_for
+from conftest import NEEDS_PG, config_text, make_mail, send, wait_for
 
-PG_URL = os.environ.get("TICKETD_TEST_POSTGRES_URL")
-
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not PG_URL, reason="PostgreSQL tests need TICKETD_TEST_POSTGRES_URL "
-                                          "(e.g. postgresql://postgres@127.0.0.1:5432/test); "
-                                          ".ci/run sets it"),
-]
+pytestmark = [pytest.mark.postgres, NEEDS_PG]
 
 
 @pytest.fixture
-def pg_database():
-    import psycopg2
-
-    u = urlparse(PG_URL)
-    name = "ticketd_test_" + secrets.token_hex(4)
-    admin = psycopg2.connect(PG_URL)
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{name}"')
-    yield u._replace(path="/" + name).geturl()
-    admin.cursor().execute(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
-    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.close()
+def pg_database(pg_database_factory):
+    return pg_database_factory()
 
 
 def pg_config(url: str, sink_port: int) -> str:

@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import secrets
-from urllib.parse import urlparse
-
 import pytest
-from conftest import wait_for
+from conftest import NEEDS_PG, wait_for
 from imapfix import config_text, dovecot_fixture, imap_section, mails  # noqa: F401
 
-PG_URL = os.environ.get("TICKETD_TEST_POSTGRES_URL")
-
-pytestmark = [
-    pytest.mark.dovecot, pytest.mark.postgres,
-    pytest.mark.skipif(not PG_URL, reason="PostgreSQL tests need TICKETD_TEST_POSTGRES_URL "
-                                          "(e.g. postgresql://postgres@127.0.0.1:5432/test); "
-                                          ".ci/run sets it"),
-]
+pytestmark = [pytest.mark.dovecot, pytest.mark.postgres, NEEDS_PG]
 
 
 @pytest.fixture
-def pg_url():
-    import psycopg2
-
-    name = "ticketd_imap_" + secrets.token_hex(4)
-    admin = psycopg2.connect(PG_URL)
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{name}"')
-    yield urlparse(PG_URL)._replace(path="/" + name).geturl()
-    admin.cursor().execute(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
-    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.close()
+def pg_url(pg_database_factory):
+    return pg_database_factory()
 
 
 def test_two_hosts_one_mailbox_one_drains_the_other_takes_over_after_kill_9(
